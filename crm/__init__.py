@@ -1,0 +1,35 @@
+"""nukliD Lead Desk: investor-lead CRM and event registration for the nukliD cluster."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    import os
+
+    from crm import blueprints, extensions, i18n
+    from crm import config as settings
+    from crm.models import import_all
+
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("CRM_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    settings.configure(app, config)
+    import_all()
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.mail.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.babel.init_app(app, locale_selector=i18n.select_locale)
+    extensions.login.init_app(app)
+
+    blueprints.register(app)
+    return app

@@ -1,0 +1,36 @@
+"""Admin pages for staff accounts."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from crm.auth.access import role_required
+from crm.auth.forms import UserForm
+from crm.auth.models import Role, User
+from crm.auth.services import UserError, create_user
+from crm.extensions import db
+
+blueprint = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+@blueprint.route("/", methods=["GET", "POST"])
+@role_required(Role.admin)
+def index() -> ResponseReturnValue:
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                form.email.data or "",
+                form.name.data or "",
+                Role[form.role.data],
+                form.password.data or "",
+            )
+        except UserError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Account for {user.email} created.", "success")
+            return redirect(url_for("users.index"))
+    users = db.session.scalars(select(User).order_by(User.name)).all()
+    status = 422 if form.errors else 200
+    return render_template("auth/users.html", form=form, users=users), status

@@ -1,0 +1,46 @@
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.db import utcnow
+from crm.extensions import db
+
+
+class Role(enum.Enum):
+    """Staff roles, each including the rights of the ones below it."""
+
+    viewer = 1
+    staff = 2
+    admin = 3
+
+    def includes(self, other: "Role") -> bool:
+        return self.value >= other.value
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(Enum(Role, name="user_role", native_enum=False))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_enabled
+
+    def has_role(self, role: Role) -> bool:
+        return self.role.includes(role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.name}>"

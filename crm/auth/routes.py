@@ -1,0 +1,67 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+
+from crm.auth.forms import LoginForm
+from crm.auth.services import authenticate
+from crm.extensions import db, limiter
+
+blueprint = Blueprint("auth", __name__)
+
+LOGIN_FAILED = "Wrong email or password, or the account is locked. Try again later."
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def safe_next(target: str | None) -> str:
+    """Only redirect to paths on this site after login."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("auth.dashboard")
+
+
+@blueprint.get("/")
+def index() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.dashboard"))
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data or "", form.password.data or "")
+        db.session.commit()
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")))
+        form.password.errors.append(LOGIN_FAILED)
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@blueprint.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.get("/dashboard")
+@login_required
+def dashboard() -> ResponseReturnValue:
+    return render_template("auth/dashboard.html")

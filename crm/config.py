@@ -1,0 +1,136 @@
+"""Configuration layers: defaults, ``instance/config.py``, the environment, then overrides.
+
+The environment wins over the instance file so that a deployment can be steered without editing
+files; explicit overrides (tests, scripts) win over everything.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+ENVIRONMENT_KEYS = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USE_SSL": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TRANSPORT": str,
+    "MAIL_FILE_DIR": str,
+    "CRM_ENV": str,
+    "ALLOW_FILE_MAIL_IN_PRODUCTION": bool,
+    "RATELIMIT_STORAGE_URI": str,
+    "PUBLIC_BASE_URL": str,
+    "ORGANISER_NAME": str,
+    "ORGANISER_EMAIL": str,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The application refuses to start with this configuration."""
+
+
+def defaults(instance_path: Path) -> dict[str, Any]:
+    return {
+        "CRM_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{instance_path / 'crm.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAIL_TRANSPORT": "file",
+        "MAIL_FILE_DIR": str(instance_path / "mail"),
+        "MAIL_SERVER": "localhost",
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_DEFAULT_SENDER": "nukliD Lead Desk <events@nuklid.example.org>",
+        "ALLOW_FILE_MAIL_IN_PRODUCTION": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_MINUTES": 15,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "LANGUAGES": ["en", "de"],
+        "PUBLIC_BASE_URL": "http://localhost:8000",
+        "ORGANISER_NAME": "Saxony Trade & Invest (WFS)",
+        "ORGANISER_EMAIL": "events@nuklid.example.org",
+    }
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, kind in ENVIRONMENT_KEYS.items():
+        if key not in environ:
+            continue
+        raw = environ[key]
+        if kind is bool:
+            found[key] = raw.strip().lower() in TRUE_WORDS
+        elif kind is int:
+            try:
+                found[key] = int(raw)
+            except ValueError as error:
+                raise ConfigurationError(f"{key} must be a whole number, not {raw!r}") from error
+        else:
+            found[key] = raw
+    return found
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs as hosting platforms give them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def stored_secret_key(instance_path: Path) -> str:
+    """A random key kept in ``instance/secret_key`` so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.update(defaults(instance_path))
+    app.config.from_pyfile(str(instance_path / "config.py"), silent=True)
+    app.config.update(from_environment(os.environ))
+    app.config.update(overrides or {})
+
+    is_production = app.config["CRM_ENV"] == "production"
+    if not app.config.get("SECRET_KEY"):
+        if is_production:
+            raise ConfigurationError("SECRET_KEY must be set in production.")
+        app.config["SECRET_KEY"] = stored_secret_key(instance_path)
+    if app.config["MAIL_TRANSPORT"] not in {"smtp", "file"}:
+        raise ConfigurationError("MAIL_TRANSPORT must be 'smtp' or 'file'.")
+    if (
+        is_production
+        and app.config["MAIL_TRANSPORT"] == "file"
+        and not app.config["ALLOW_FILE_MAIL_IN_PRODUCTION"]
+    ):
+        raise ConfigurationError(
+            "MAIL_TRANSPORT=file in production would send no mail; set MAIL_TRANSPORT=smtp "
+            "or ALLOW_FILE_MAIL_IN_PRODUCTION=1."
+        )
+    app.config["SESSION_COOKIE_SECURE"] = is_production
+    app.config["REMEMBER_COOKIE_SECURE"] = is_production
+    app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["DATABASE_URL"])

@@ -1,0 +1,141 @@
+import enum
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.db import utcnow
+from crm.extensions import db
+from crm.leads.models import Company, Contact
+
+DEFAULT_REMINDER_OFFSETS_DAYS = [7, 1]
+
+
+class EventStatus(enum.Enum):
+    draft = "draft"
+    published = "published"
+    cancelled = "cancelled"
+
+
+class Event(db.Model):
+    """A cluster event: all-day (``starts_on``..``ends_on``, inclusive) or timed (UTC instants)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(
+            "(is_all_day AND starts_on IS NOT NULL AND ends_on IS NOT NULL"
+            " AND ends_on >= starts_on)"
+            " OR (NOT is_all_day AND starts_at IS NOT NULL AND ends_at IS NOT NULL"
+            " AND ends_at > starts_at)",
+            name="dates_match_kind",
+        ),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_all_day: Mapped[bool]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    timezone: Mapped[str] = mapped_column(String(64))
+    venue: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(2))
+    capacity: Mapped[int | None]
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    organiser_name: Mapped[str] = mapped_column(String(200))
+    organiser_email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[EventStatus] = mapped_column(
+        Enum(EventStatus, name="event_status", native_enum=False), default=EventStatus.draft
+    )
+    reminder_offsets_days: Mapped[list[int]] = mapped_column(
+        JSON, default=lambda: list(DEFAULT_REMINDER_OFFSETS_DAYS)
+    )
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def begins_at(self) -> datetime:
+        """The instant the event begins: midnight local time on the first day if all-day."""
+        if self.is_all_day:
+            assert self.starts_on is not None
+            return datetime.combine(self.starts_on, datetime.min.time(), self.zone)
+        assert self.starts_at is not None
+        return self.starts_at
+
+    @property
+    def finishes_at(self) -> datetime:
+        """The instant the event is over: midnight after the last day if all-day."""
+        if self.is_all_day:
+            assert self.ends_on is not None
+            return datetime.combine(
+                self.ends_on + timedelta(days=1), datetime.min.time(), self.zone
+            )
+        assert self.ends_at is not None
+        return self.ends_at
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class RegistrationStatus(enum.Enum):
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+
+
+class Registration(db.Model):
+    """A person's registration for an event; at most one live one per event and email."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        Index(
+            "uq_registrations_live_event_email",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    company_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    status: Mapped[RegistrationStatus] = mapped_column(
+        Enum(RegistrationStatus, name="registration_status", native_enum=False)
+    )
+    sequence: Mapped[int] = mapped_column(default=0)
+    consent_version: Mapped[str] = mapped_column(String(40))
+    consent_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship()
+    company: Mapped[Company | None] = relationship()
+    contact: Mapped[Contact | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.email} {self.status.name}>"

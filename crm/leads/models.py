@@ -1,0 +1,131 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.auth.models import User
+from crm.db import utcnow
+from crm.extensions import db
+from crm.partners.models import Capability
+
+
+class Stage(enum.Enum):
+    enquiry = "enquiry"
+    qualified = "qualified"
+    active = "active"
+    site_visit = "site_visit"
+    decision = "decision"
+    landed = "landed"
+    lost = "lost"
+    on_hold = "on_hold"
+    dormant = "dormant"
+
+
+class LeadSource(enum.Enum):
+    event = "event"
+    referral = "referral"
+    web = "web"
+    direct = "direct"
+
+
+company_needs = Table(
+    "company_needs",
+    db.metadata,
+    Column("company_id", ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("capability_id", ForeignKey("capabilities.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Company(db.Model):
+    """A company interested in settling: the lead."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    normalised_name: Mapped[str] = mapped_column(String(200), index=True)
+    domain: Mapped[str | None] = mapped_column(String(253), index=True)
+    website: Mapped[str | None] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(2))
+    city: Mapped[str | None] = mapped_column(String(120))
+    sector: Mapped[str | None] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    stage: Mapped[Stage] = mapped_column(
+        Enum(Stage, name="company_stage", native_enum=False), default=Stage.enquiry
+    )
+    source: Mapped[LeadSource] = mapped_column(
+        Enum(LeadSource, name="lead_source", native_enum=False), default=LeadSource.direct
+    )
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    is_archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    owner: Mapped[User | None] = relationship()
+    needs: Mapped[list[Capability]] = relationship(
+        secondary=company_needs, order_by=Capability.label
+    )
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="company", order_by="Contact.name"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Company {self.name}>"
+
+
+class Contact(db.Model):
+    """A person at a company."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    position: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    consent_at: Mapped[datetime | None]
+    consent_version: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="contacts")
+
+
+class ActivityKind(enum.Enum):
+    note = "note"
+    call = "call"
+    meeting = "meeting"
+    email = "email"
+    site_visit = "site_visit"
+    registration = "registration"
+    mail_sent = "mail_sent"
+    system = "system"
+
+
+class Activity(db.Model):
+    """An entry on a company's timeline, written by staff or by the system."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ActivityKind] = mapped_column(
+        Enum(ActivityKind, name="activity_kind", native_enum=False)
+    )
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    company: Mapped[Company] = relationship()
+    author: Mapped[User | None] = relationship()

@@ -1,0 +1,9 @@
+"""Every model module, so that metadata, Alembic and the CLI see the whole schema."""
+
+
+def import_all() -> None:
+    import crm.auth.models
+    import crm.events.models
+    import crm.leads.models
+    import crm.mail.models
+    import crm.partners.models  # noqa: F401
