@@ -46,6 +46,7 @@ def normalise_company_name(name: str) -> str:
     text = name.lower().translate(UMLAUTS)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace(".", "")  # S.A. → sa, e.V. → ev
     text = re.sub(r"[^a-z0-9]+", " ", text)
     words = [word for word in text.split() if word not in LEGAL_FORMS]
     return " ".join(words) or text.strip()
