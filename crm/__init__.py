@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.limiter.init_app(app)
     extensions.babel.init_app(app, locale_selector=i18n.select_locale)
     extensions.login.init_app(app)
+    extensions.api.init_app(app)
 
     blueprints.register(app)
     return app

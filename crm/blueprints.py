@@ -1,22 +1,37 @@
 """Blueprints, CLI groups and error pages, registered on the application in one place."""
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from crm import health
+from crm.api import companies as api_companies
+from crm.api import events as api_events
+from crm.api import partners as api_partners
+from crm.api import token_routes
+from crm.api.errors import is_api_request, problem
 from crm.auth import admin_routes as user_admin_routes
 from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
 from crm.auth.models import Role
+from crm.extensions import api, csrf
+from crm.routing import DatabaseIdConverter
 from crm.seed import cli as seed_cli
+
+API_BLUEPRINTS = (api_events.blueprint, api_partners.blueprint, api_companies.blueprint)
 
 
 def register(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.register_blueprint(health.blueprint)
     app.register_blueprint(auth_routes.blueprint)
     app.register_blueprint(user_admin_routes.blueprint)
+    app.register_blueprint(token_routes.blueprint)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for blueprint in API_BLUEPRINTS:
+        csrf.exempt(blueprint)  # token calls need none; cookie writes are checked in api_access
+        api.register_blueprint(blueprint)
     app.cli.add_command(auth_cli.users)
     app.cli.add_command(seed_cli.seed)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
@@ -28,5 +43,7 @@ def csrf_failed(error: CSRFError) -> tuple[str, int]:
     return render_template("errors.html", error=error, message=error.description), 400
 
 
-def http_error(error: HTTPException) -> tuple[str, int]:
+def http_error(error: HTTPException) -> Response | tuple[str, int]:
+    if is_api_request():
+        return problem(error)
     return render_template("errors.html", error=error, message=error.description), error.code or 500

@@ -67,6 +67,15 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "PUBLIC_BASE_URL": "http://localhost:8000",
         "ORGANISER_NAME": "Saxony Trade & Invest (WFS)",
         "ORGANISER_EMAIL": "events@nuklid.example.org",
+        "API_TITLE": "nukliD Lead Desk API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+        "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
+        "API_PUBLIC_RATE_LIMIT": "120 per minute",
     }
 
 

@@ -9,6 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from crm.api.errors import ProblemApi
 from crm.db import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -18,3 +19,4 @@ mail = Mail()
 login = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+api = ProblemApi()

@@ -2,6 +2,7 @@
 
 
 def import_all() -> None:
+    import crm.api.models
     import crm.auth.models
     import crm.events.models
     import crm.leads.models

@@ -1,0 +1,63 @@
+"""Errors as ``application/problem+json`` (RFC 9457) under /api, HTML pages elsewhere."""
+
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_smorest import Api
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemSchema(Schema):
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(metadata={"description": "messages per location and field"})
+
+
+class ProblemApi(Api):
+    """flask-smorest documenting errors as problem documents, without its app-wide handler.
+
+    ``crm.blueprints.http_error`` answers errors: problem JSON under /api, HTML pages elsewhere.
+    """
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+    def _register_responses(self) -> None:
+        # The base class documents every error response with DEFAULT_RESPONSE_CONTENT_TYPE.
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(error: HTTPException) -> Response:
+    data: dict[str, Any] = getattr(error, "data", None) or {}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": error.name,
+        "status": error.code,
+        "detail": data.get("message") or error.description,
+    }
+    if "messages" in data:
+        body["errors"] = data["messages"]
+    response = jsonify(body)
+    response.status_code = error.code or 500
+    response.content_type = PROBLEM_JSON
+    for name, value in error.get_headers() if error.response is None else []:
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    return response
