@@ -1,0 +1,68 @@
+"""Company list and search over 100,000 companies on PostgreSQL: time and queries per page.
+
+Run: .venv/bin/python -m bench.leads_list [--companies N] [--repeat R]
+"""
+
+import argparse
+from collections.abc import Callable
+
+from flask import Flask
+
+from bench.common import (
+    bench_app,
+    counted_queries,
+    insert_companies,
+    measure,
+    scratch_postgres_database,
+)
+from crm.api.models import ApiScope
+from crm.api.tokens import issue_token
+from crm.auth.models import Role
+from crm.auth.services import create_user
+from crm.extensions import db
+
+PAGES = {
+    "api first page, 25": "/api/v1/companies?per_page=25",
+    "api first page, 100": "/api/v1/companies?per_page=100",
+    "api page 2000, 25": "/api/v1/companies?per_page=25&page=2000",
+    "api search 'isotope', 25": "/api/v1/companies?q=isotope&per_page=25",
+    "api filter need+country, 25": "/api/v1/companies?need=hplc&country=DE&per_page=25",
+}
+
+
+def api_headers(app: Flask) -> dict[str, str]:
+    with app.app_context():
+        user = create_user("bench@wfs.example", "Bench", Role.viewer, "bench-password")
+        _, plain = issue_token("bench", ApiScope.read, user, by=user)
+        db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def report(app: Flask, pages: dict[str, str], repeat: int, get: Callable[[str], int]) -> None:
+    print(f"{'page':34} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
+    for label, url in pages.items():
+        with app.app_context(), counted_queries() as statements:
+            assert get(url) == 200, url
+        timing = measure(lambda url=url: get(url), repeat)
+        print(
+            f"{label:34} {len(statements):7d} {timing['median_ms']:10.1f} {timing['p95_ms']:8.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--companies", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    options = parser.parse_args()
+    with scratch_postgres_database() as url:
+        app = bench_app(url)
+        with app.app_context():
+            insert_companies(options.companies)
+        headers = api_headers(app)
+        client = app.test_client()
+        print(f"{options.companies} companies on PostgreSQL, {options.repeat} runs per page")
+        report(app, PAGES, options.repeat, lambda url: client.get(url, headers=headers).status_code)
+
+
+if __name__ == "__main__":
+    main()
