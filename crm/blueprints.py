@@ -16,6 +16,8 @@ from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
 from crm.auth.models import Role
 from crm.extensions import api, csrf
+from crm.privacy import cli as privacy_cli
+from crm.privacy import routes as privacy_routes
 from crm.routing import DatabaseIdConverter
 from crm.seed import cli as seed_cli
 
@@ -28,12 +30,14 @@ def register(app: Flask) -> None:
     app.register_blueprint(auth_routes.blueprint)
     app.register_blueprint(user_admin_routes.blueprint)
     app.register_blueprint(token_routes.blueprint)
+    app.register_blueprint(privacy_routes.blueprint)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in API_BLUEPRINTS:
         csrf.exempt(blueprint)  # token calls need none; cookie writes are checked in api_access
         api.register_blueprint(blueprint)
     app.cli.add_command(auth_cli.users)
     app.cli.add_command(seed_cli.seed)
+    app.cli.add_command(privacy_cli.privacy)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

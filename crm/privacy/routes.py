@@ -1,0 +1,44 @@
+"""Admin page for data-protection requests: export as JSON, or erase."""
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from crm.auth.access import role_required
+from crm.auth.models import Role
+from crm.extensions import db
+from crm.privacy.forms import PrivacyRequestForm
+from crm.privacy.services import erase_person, personal_data
+
+blueprint = Blueprint("privacy", __name__, url_prefix="/admin/privacy")
+
+
+@blueprint.route("/", methods=["GET", "POST"])
+@role_required(Role.admin)
+def index() -> ResponseReturnValue:
+    form = PrivacyRequestForm()
+    if form.validate_on_submit():
+        email = form.email.data or ""
+        if form.erase.data:
+            if not form.confirm_erasure.data:
+                form.confirm_erasure.errors.append("Tick the box to confirm the erasure.")
+                return render_template("privacy/index.html", form=form), 422
+            report = erase_person(email)
+            db.session.commit()
+            flash(
+                f"Erased: {report.contacts_deleted} contacts deleted, "
+                f"{report.registrations_anonymised} registrations anonymised, "
+                f"{report.messages_scrubbed} mails scrubbed, "
+                f"{report.activities_scrubbed} timeline entries scrubbed.",
+                "success" if report.found_anything else "info",
+            )
+            return redirect(url_for("privacy.index"))
+        document = json.dumps(personal_data(email), indent=2, ensure_ascii=False)
+        return Response(
+            document,
+            mimetype="application/json",
+            headers={"Content-Disposition": 'attachment; filename="personal-data.json"'},
+        )
+    status = 422 if form.errors else 200
+    return render_template("privacy/index.html", form=form), status

@@ -1,0 +1,120 @@
+"""Data-protection requests (GDPR Art. 15 and 17): export everything about a person, or erase it.
+
+Erasure anonymises what statistics need (registrations keep event, status, country and dates) and
+deletes the rest (contacts); queued mail to the person is cancelled and sent mail is scrubbed.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from crm.events.models import Registration
+from crm.extensions import db
+from crm.leads.models import Activity, Contact
+from crm.mail.models import OutboxMessage, OutboxStatus
+
+ERASED = "[erased]"
+ERASED_NAME = "Erased person"
+
+
+@dataclass
+class ErasureReport:
+    contacts_deleted: int
+    registrations_anonymised: int
+    messages_scrubbed: int
+    activities_scrubbed: int
+
+    @property
+    def found_anything(self) -> bool:
+        return any(vars(self).values())
+
+
+def _by_email(model: Any, column: Any, email: str) -> list[Any]:
+    return list(db.session.scalars(select(model).where(column == email.strip().lower())))
+
+
+def personal_data(email: str) -> dict[str, Any]:
+    """Everything stored about the person with this email, as plain JSON-ready data."""
+    contacts = _by_email(Contact, Contact.email, email)
+    registrations = _by_email(Registration, Registration.email, email)
+    messages = _by_email(OutboxMessage, OutboxMessage.to_email, email)
+    return {
+        "email": email.strip().lower(),
+        "contacts": [
+            {
+                "name": c.name,
+                "company": c.company.name,
+                "position": c.position,
+                "phone": c.phone,
+                "language": c.language,
+                "consent_version": c.consent_version,
+                "consent_at": c.consent_at.isoformat() if c.consent_at else None,
+                "created_at": c.created_at.isoformat(),
+            }
+            for c in contacts
+        ],
+        "registrations": [
+            {
+                "event": r.event.title,
+                "name": r.name,
+                "company": r.company_name,
+                "position": r.position,
+                "country": r.country,
+                "language": r.language,
+                "status": r.status.value,
+                "consent_version": r.consent_version,
+                "consent_at": r.consent_at.isoformat(),
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in registrations
+        ],
+        "mail": [
+            {
+                "subject": m.subject,
+                "status": m.status.value,
+                "queued_at": m.created_at.isoformat(),
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            }
+            for m in messages
+        ],
+    }
+
+
+def erase_person(email: str) -> ErasureReport:
+    email = email.strip().lower()
+    contacts = _by_email(Contact, Contact.email, email)
+    registrations = _by_email(Registration, Registration.email, email)
+    messages = _by_email(OutboxMessage, OutboxMessage.to_email, email)
+    names = {c.name for c in contacts} | {r.name for r in registrations}
+
+    for registration in registrations:
+        registration.name = ERASED_NAME
+        registration.email = f"erased-{registration.id}@erased.invalid"
+        registration.position = None
+        registration.contact = None
+    for message in messages:
+        if message.status is OutboxStatus.pending:
+            message.status = OutboxStatus.cancelled
+        message.to_email = f"erased-{message.id}@erased.invalid"
+        message.to_name = ""
+        message.text_body = ERASED
+        message.html_body = None
+    activities = _mentioning(email, names)
+    for activity in activities:
+        for mention in (email, *names):
+            activity.subject = activity.subject.replace(mention, ERASED)
+            activity.body = activity.body.replace(mention, ERASED)
+    for contact in contacts:
+        db.session.delete(contact)
+    db.session.flush()
+    return ErasureReport(len(contacts), len(registrations), len(messages), len(activities))
+
+
+def _mentioning(email: str, names: set[str]) -> list[Activity]:
+    conditions = [
+        column.contains(mention, autoescape=True)
+        for mention in (email, *names)
+        for column in (Activity.subject, Activity.body)
+    ]
+    return list(db.session.scalars(select(Activity).where(or_(*conditions))))
