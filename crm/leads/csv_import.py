@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.extensions import db
-from crm.leads.matching import domain_of_url, find_matching_companies
+from crm.leads.matching import domain_of_url
 from crm.leads.models import InvestmentType, LeadSource, Stage
 from crm.leads.names import normalise_company_name
-from crm.leads.services import create_company, save_contact
+from crm.leads.services import create_company, possible_duplicates, save_contact
 from crm.partners.models import Capability
 
 # Header spellings (lower-case, English and German) and the field each stands for.
@@ -252,7 +252,7 @@ class RowChecker:
     def check_duplicate(self, details: dict[str, Any], row: CheckedRow) -> None:
         normalised = normalise_company_name(details["name"])
         domain = details["domain"]
-        existing = find_matching_companies(domain, details["name"])
+        existing = possible_duplicates(details)
         if existing:
             row.errors.append(
                 f"name: matches the existing company {existing[0].name!r} (id {existing[0].id})."

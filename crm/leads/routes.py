@@ -35,7 +35,6 @@ from crm.leads.forms import (
     TaskForm,
 )
 from crm.leads.listing import PAGE_SIZES, CompanyFilters, company_page
-from crm.leads.matching import find_matching_companies
 from crm.leads.models import (
     PIPELINE,
     Activity,
@@ -144,7 +143,7 @@ def create() -> ResponseReturnValue:
     duplicates: list[Company] = []
     if form.validate_on_submit():
         details = form.details()
-        duplicates = find_matching_companies(details["domain"], details["name"])
+        duplicates = services.possible_duplicates(details)
         if not duplicates or form.create_anyway.data:
             company = services.create_company(details, needs=chosen_needs(form), by=current_user)
             db.session.commit()

@@ -14,7 +14,7 @@ from crm.auth.models import User
 from crm.db import utcnow
 from crm.events.models import Registration
 from crm.extensions import db
-from crm.leads.matching import domain_of_url
+from crm.leads.matching import domain_of_url, find_matching_companies
 from crm.leads.models import (
     PIPELINE,
     STAGES_NEEDING_A_REASON,
@@ -111,6 +111,13 @@ def apply_details(company: Company, details: dict[str, Any]) -> None:
         company.domain = company.domain.lower()
     elif company.website:
         company.domain = domain_of_url(company.website)
+
+
+def possible_duplicates(details: dict[str, Any]) -> list[Company]:
+    """Live companies with the same domain (given or taken from the website) or the same name."""
+    website = details.get("website")
+    domain = details.get("domain") or (domain_of_url(website) if website else None)
+    return find_matching_companies(domain, details.get("name"))
 
 
 def create_company(
