@@ -16,9 +16,7 @@ def leads() -> None:
 
 
 def with_progress(rows: Iterator[CheckedRow], length: int) -> Iterator[CheckedRow]:
-    with click.progressbar(
-        rows, length=length, label="Checking rows", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(rows, length=length, label="Checking rows") as bar:
         yield from bar
 
 
