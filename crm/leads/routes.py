@@ -14,7 +14,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -36,7 +36,6 @@ from crm.leads.forms import (
 )
 from crm.leads.listing import PAGE_SIZES, CompanyFilters, company_page
 from crm.leads.models import (
-    PIPELINE,
     Activity,
     Company,
     Contact,
@@ -47,6 +46,7 @@ from crm.leads.models import (
 from crm.partners.models import Capability
 
 blueprint = Blueprint("leads", __name__, url_prefix="/leads")
+BOARD_COLUMN_SIZE = 50
 
 
 def staff_choices(blank: str) -> list[SelectChoice]:
@@ -103,19 +103,27 @@ def index() -> ResponseReturnValue:
 @blueprint.get("/board")
 @role_required(Role.viewer)
 def board() -> ResponseReturnValue:
-    companies = db.session.scalars(
-        select(Company)
-        .where(Company.is_archived.is_(False))
-        .options(selectinload(Company.owner))
-        .order_by(Company.updated_at.desc())
-    )
-    columns: dict[Stage, list[Company]] = {stage: [] for stage in Stage}
-    for company in companies:
-        columns[company.stage].append(company)
+    live = Company.is_archived.is_(False)
+    counts: dict[Stage, int] = {
+        stage: count
+        for stage, count in db.session.execute(
+            select(Company.stage, func.count()).where(live).group_by(Company.stage)
+        )
+    }
+    columns = {
+        stage: db.session.scalars(
+            select(Company)
+            .where(live, Company.stage == stage)
+            .options(selectinload(Company.owner))
+            .order_by(Company.updated_at.desc())
+            .limit(BOARD_COLUMN_SIZE)
+        ).all()
+        for stage in Stage
+    }
     return render_template(
         "leads/board.html",
         columns=columns,
-        pipeline=PIPELINE,
+        counts=counts,
         verified_landings=services.verified_landings_count(),
     )
 

@@ -119,3 +119,19 @@ def test_the_board_shows_companies_by_stage(
     landed_column = page.split('id="stage-landed"', 1)[1].split("</section>", 1)[0]
     assert "Landed GmbH" in landed_column
     assert "Verified landings: <strong>1</strong>" in page
+
+
+def test_staff_verify_a_landing_with_evidence_on_the_company_page(
+    staff_client: FlaskClient, create_company: Callable[..., Company], staff_user: User
+) -> None:
+    landed = create_company(stage=Stage.landed)
+    url = f"/leads/{landed.id}/landing"
+    refused = submit_form(staff_client, url, {"evidence": ""}, form_page=f"/leads/{landed.id}")
+    assert refused.status_code == 422
+    response = submit_form(
+        staff_client, url, {"evidence": "Lease signed 2025-10-01"}, form_page=f"/leads/{landed.id}"
+    )
+    assert response.status_code == 302
+    db.session.refresh(landed)
+    assert landed.is_landing_verified
+    assert landed.landing_evidence == "Lease signed 2025-10-01"
