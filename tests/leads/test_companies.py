@@ -121,7 +121,9 @@ def test_a_viewer_reads_but_cannot_edit(
     company: Company,
 ) -> None:
     login(create_user(Role.viewer))
-    assert client.get(f"/leads/{company.id}").status_code == 200
+    page = client.get(f"/leads/{company.id}")
+    assert page.status_code == 200
+    assert "Add to the timeline" not in page.text
     assert client.get(f"/leads/{company.id}/edit").status_code == 403
     response = submit_form(
         client, f"/leads/{company.id}/archive", {}, form_page=f"/leads/{company.id}"
@@ -192,3 +194,32 @@ def test_a_contact_with_a_bad_email_is_refused(staff_client: FlaskClient, compan
     )
     assert response.status_code == 422
     assert "Invalid email address" in response.text
+
+
+def test_staff_see_the_action_forms_on_the_company_page(
+    staff_client: FlaskClient, company: Company
+) -> None:
+    page = staff_client.get(f"/leads/{company.id}").text
+    for action in ("Add to the timeline", "Add task", "Move</button>", "Merge</button>", "Edit"):
+        assert action in page
+
+
+def test_a_contact_can_be_edited_and_its_consent_withdrawn(
+    staff_client: FlaskClient, company: Company
+) -> None:
+    url = f"/leads/{company.id}/contacts/new"
+    consented = {"has_consent": "y", "consent_version": "2025-10"}
+    submit_form(staff_client, url, {"name": "Anna", "language": "de"} | consented)
+    db.session.refresh(company)
+    anna = company.contacts[0]
+    edit_url = f"/leads/{company.id}/contacts/{anna.id}"
+    assert 'value="Anna"' in staff_client.get(edit_url).text
+    response = submit_form(staff_client, edit_url, {"name": "Anna Berg", "language": "en"})
+    assert response.status_code == 302
+    db.session.refresh(anna)
+    assert (anna.name, anna.language, anna.consent_at, anna.consent_version) == (
+        "Anna Berg",
+        "en",
+        None,
+        None,
+    )

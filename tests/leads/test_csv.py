@@ -3,6 +3,7 @@
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -209,3 +210,16 @@ def test_the_export_command_writes_a_file_that_imports_again(
     report = import_companies(target.read_bytes())
     assert (report.imported, report.errors) == (1, [])
     assert db.session.scalars(select(Company.new_jobs)).one() == 12
+
+
+def test_the_export_reads_companies_in_batches_as_lines_are_taken(
+    app: Flask, create_company: Callable[..., Company], count_queries: Callable[[], Any]
+) -> None:
+    for number in range(3):
+        create_company(name=f"Lead {number}")
+    lines = export_lines(CompanyFilters())
+    with count_queries() as counted:
+        header = next(lines)
+    assert header.startswith("id,name")
+    assert counted.count == 0
+    assert len(list(lines)) == 3

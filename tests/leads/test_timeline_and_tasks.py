@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from crm.auth.models import User
 from crm.extensions import db
-from crm.leads.models import ActivityKind, Company, FollowUpTask
+from crm.leads.models import Activity, ActivityKind, Company, FollowUpTask
 from crm.leads.services import create_task
 from crm.leads.timeline import record_activity
 from tests.helpers import submit_form
@@ -97,3 +97,17 @@ def test_a_task_without_a_due_date_is_refused(staff_client: FlaskClient, company
     )
     assert response.status_code == 422
     assert "Give a due date." in response.text
+
+
+def test_an_activity_time_is_read_as_dresden_time(
+    staff_client: FlaskClient, company: Company
+) -> None:
+    response = submit_form(
+        staff_client,
+        f"/leads/{company.id}/activities",
+        {"kind": "site_visit", "subject": "Tour of Rossendorf", "occurred_at": "2025-10-21T14:30"},
+        form_page=f"/leads/{company.id}",
+    )
+    assert response.status_code == 302
+    visit = db.session.query(Activity).one()
+    assert visit.occurred_at.isoformat() == "2025-10-21T12:30:00+00:00"
