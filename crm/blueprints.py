@@ -16,6 +16,8 @@ from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
 from crm.auth.models import Role
 from crm.extensions import api, csrf
+from crm.leads import cli as leads_cli
+from crm.leads import routes as leads_routes
 from crm.privacy import cli as privacy_cli
 from crm.privacy import routes as privacy_routes
 from crm.routing import DatabaseIdConverter
@@ -38,6 +40,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(auth_cli.users)
     app.cli.add_command(seed_cli.seed)
     app.cli.add_command(privacy_cli.privacy)
+    app.register_blueprint(leads_routes.blueprint)
+    app.cli.add_command(leads_cli.leads)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

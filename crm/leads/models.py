@@ -1,5 +1,5 @@
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,6 +20,25 @@ class Stage(enum.Enum):
     lost = "lost"
     on_hold = "on_hold"
     dormant = "dormant"
+
+
+PIPELINE = (
+    Stage.enquiry,
+    Stage.qualified,
+    Stage.active,
+    Stage.site_visit,
+    Stage.decision,
+    Stage.landed,
+)
+STAGES_NEEDING_A_REASON = frozenset({Stage.lost, Stage.on_hold, Stage.dormant})
+
+
+class InvestmentType(enum.Enum):
+    new_site = "new_site"
+    expansion = "expansion"
+    acquisition = "acquisition"
+    joint_venture = "joint_venture"
+    retention = "retention"
 
 
 class LeadSource(enum.Enum):
@@ -64,15 +83,57 @@ class Company(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    owner: Mapped[User | None] = relationship()
+    # The investment project, as investment promotion agencies record it.
+    investment_type: Mapped[InvestmentType | None] = mapped_column(
+        Enum(InvestmentType, name="investment_type", native_enum=False)
+    )
+    new_jobs: Mapped[int | None]
+    safeguarded_jobs: Mapped[int | None]
+    capex_eur: Mapped[int | None]
+    likelihood_percent: Mapped[int | None]
+    estimated_landing_on: Mapped[date | None]
+    actual_landing_on: Mapped[date | None]
+    competing_locations: Mapped[str] = mapped_column(Text, default="")
+
+    # What the company needs on site.
+    site_area_m2: Mapped[int | None]
+    needs_office: Mapped[bool] = mapped_column(default=False)
+    needs_lab: Mapped[bool] = mapped_column(default=False)
+    needs_production: Mapped[bool] = mapped_column(default=False)
+    needs_cleanroom: Mapped[bool] = mapped_column(default=False)
+    needs_gmp: Mapped[bool] = mapped_column(default=False)
+    needs_controlled_area: Mapped[bool] = mapped_column(default=False)
+    needs_radiation_licence: Mapped[bool] = mapped_column(default=False)
+    needs_hot_cells: Mapped[bool] = mapped_column(default=False)
+
+    stage_reason: Mapped[str] = mapped_column(Text, default="")
+    lost_to_location: Mapped[str | None] = mapped_column(String(200))
+    landing_verified_at: Mapped[datetime | None]
+    landing_verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    landing_evidence: Mapped[str] = mapped_column(Text, default="")
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    landing_verified_by: Mapped[User | None] = relationship(foreign_keys=[landing_verified_by_id])
     needs: Mapped[list[Capability]] = relationship(
         secondary=company_needs, order_by=Capability.label
     )
     contacts: Mapped[list["Contact"]] = relationship(
-        back_populates="company", order_by="Contact.name"
+        back_populates="company", order_by="Contact.name", cascade="all, delete-orphan"
+    )
+
+    stage_changes: Mapped[list["StageChange"]] = relationship(
+        back_populates="company",
+        order_by="StageChange.changed_at.desc()",
+        cascade="all, delete-orphan",
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_landing_verified(self) -> bool:
+        return self.stage is Stage.landed and self.landing_verified_at is not None
 
     def __repr__(self) -> str:
         return f"<Company {self.name}>"
@@ -129,3 +190,46 @@ class Activity(db.Model):
 
     company: Mapped[Company] = relationship()
     author: Mapped[User | None] = relationship()
+
+
+class StageChange(db.Model):
+    """One move of a company through the pipeline: who, when, from, to and why."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    from_stage: Mapped[Stage | None] = mapped_column(
+        Enum(Stage, name="company_stage", native_enum=False)
+    )
+    to_stage: Mapped[Stage] = mapped_column(Enum(Stage, name="company_stage", native_enum=False))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="stage_changes")
+    changed_by: Mapped[User | None] = relationship()
+
+
+class FollowUpTask(db.Model):
+    """Something a staff member has to do for a company by a date."""
+
+    __tablename__ = "follow_up_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date] = mapped_column(index=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    is_done: Mapped[bool] = mapped_column(default=False)
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[User | None] = relationship()
+    company: Mapped[Company] = relationship()

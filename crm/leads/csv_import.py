@@ -1,0 +1,302 @@
+"""Companies from a CSV file: headers mapped, every row checked, nothing half-imported."""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from crm.auth.models import User
+from crm.extensions import db
+from crm.leads.matching import domain_of_url
+from crm.leads.models import InvestmentType, LeadSource, Stage
+from crm.leads.names import normalise_company_name
+from crm.leads.services import create_company, possible_duplicates, save_contact
+from crm.partners.models import Capability
+
+# Header spellings (lower-case, English and German) and the field each stands for.
+HEADER_ALIASES: dict[str, str] = {
+    "name": "name",
+    "company": "name",
+    "company name": "name",
+    "firma": "name",
+    "unternehmen": "name",
+    "domain": "domain",
+    "website": "website",
+    "web": "website",
+    "url": "website",
+    "webseite": "website",
+    "country": "country",
+    "land": "country",
+    "city": "city",
+    "stadt": "city",
+    "ort": "city",
+    "sector": "sector",
+    "branche": "sector",
+    "industry": "sector",
+    "description": "description",
+    "beschreibung": "description",
+    "stage": "stage",
+    "phase": "stage",
+    "source": "source",
+    "quelle": "source",
+    "owner": "owner_email",
+    "owner_email": "owner_email",
+    "needs": "needs",
+    "bedarf": "needs",
+    "investment_type": "investment_type",
+    "new_jobs": "new_jobs",
+    "safeguarded_jobs": "safeguarded_jobs",
+    "capex_eur": "capex_eur",
+    "capex": "capex_eur",
+    "likelihood_percent": "likelihood_percent",
+    "estimated_landing_on": "estimated_landing_on",
+    "contact": "contact_name",
+    "contact_name": "contact_name",
+    "ansprechpartner": "contact_name",
+    "email": "contact_email",
+    "e-mail": "contact_email",
+    "contact_email": "contact_email",
+    "phone": "contact_phone",
+    "telefon": "contact_phone",
+    "contact_phone": "contact_phone",
+    "language": "contact_language",
+    "sprache": "contact_language",
+    "contact_language": "contact_language",
+}
+NUMBER_FIELDS = ("new_jobs", "safeguarded_jobs", "capex_eur", "likelihood_percent")
+COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, no header, no name column)."""
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    rows: list[tuple[int, dict[str, str]]]
+    ignored_headers: list[str]
+
+
+@dataclass
+class CheckedRow:
+    row_number: int
+    errors: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    needs: list[Capability] = field(default_factory=list)
+    stage: Stage = Stage.enquiry
+    contact: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    row_number: int
+    message: str
+
+
+@dataclass
+class ImportReport:
+    total_rows: int
+    imported: int
+    errors: list[RowError]
+    is_dry_run: bool
+
+    @property
+    def valid_rows(self) -> int:
+        return self.total_rows - len({error.row_number for error in self.errors})
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without a byte-order mark; Windows-1252 as German Excel saves it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_csv(data: bytes) -> ParsedFile:
+    text = decode(data)
+    header_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = next(reader)
+    except StopIteration as error:
+        raise ImportFileError("The file is empty.") from error
+    fields = [HEADER_ALIASES.get(header.strip().lower()) for header in headers]
+    if "name" not in fields:
+        raise ImportFileError("The file has no company name column (name, company or Firma).")
+    rows = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = {name: cell.strip() for name, cell in zip(fields, cells, strict=False) if name}
+        rows.append((reader.line_num, values))
+    ignored = [header for header, name in zip(headers, fields, strict=True) if not name]
+    return ParsedFile(rows, ignored)
+
+
+class RowChecker:
+    """Checks rows against the database and against the rows before them in the file."""
+
+    def __init__(self) -> None:
+        self.capabilities = {c.slug: c for c in db.session.scalars(select(Capability))}
+        self.users = {u.email: u for u in db.session.scalars(select(User))}
+        self.seen_names: set[str] = set()
+        self.seen_domains: set[str] = set()
+
+    def check(self, row_number: int, values: dict[str, str]) -> CheckedRow:
+        row = CheckedRow(row_number)
+        details = row.details
+
+        def enum_value(name: str, enum_type: Any, default: Any) -> Any:
+            raw = values.get(name, "").lower().replace(" ", "_")
+            if not raw:
+                return default
+            if raw not in enum_type.__members__:
+                row.errors.append(f"{name}: unknown value {values[name]!r}.")
+                return default
+            return enum_type[raw]
+
+        name = values.get("name", "")
+        if not name:
+            row.errors.append("name: a company name is required.")
+        elif len(name) > 200:
+            row.errors.append("name: at most 200 characters.")
+        details["name"] = name[:200]
+        website = values.get("website") or None
+        if website and not re.match(r"^https?://[^\s/]+\.[^\s]+$", website):
+            row.errors.append("website: give a full address like https://example.com.")
+        details["website"] = website
+        domain = (values.get("domain") or (domain_of_url(website) if website else "") or "").lower()
+        details["domain"] = domain or None
+        country = values.get("country", "")
+        if country and not COUNTRY_CODE.match(country):
+            row.errors.append("country: use the two-letter code, e.g. DE.")
+        details["country"] = country.upper() or None
+        for text_field, limit in (("city", 120), ("sector", 120)):
+            details[text_field] = values.get(text_field, "")[:limit] or None
+        details["description"] = values.get("description", "")
+        details["source"] = enum_value("source", LeadSource, LeadSource.direct)
+        details["investment_type"] = enum_value("investment_type", InvestmentType, None)
+        row.stage = enum_value("stage", Stage, Stage.enquiry)
+        for number_field in NUMBER_FIELDS:
+            details[number_field] = self.number(values.get(number_field, ""), number_field, row)
+        details["estimated_landing_on"] = self.date(
+            values.get("estimated_landing_on", ""), "estimated_landing_on", row
+        )
+        owner_email = values.get("owner_email", "").lower()
+        if owner_email and owner_email not in self.users:
+            row.errors.append(f"owner_email: no staff account {owner_email!r}.")
+        details["owner_id"] = self.users[owner_email].id if owner_email in self.users else None
+        for slug in filter(None, re.split(r"\s*[|,;]\s*", values.get("needs", ""))):
+            if slug.lower() in self.capabilities:
+                row.needs.append(self.capabilities[slug.lower()])
+            else:
+                row.errors.append(f"needs: unknown capability {slug!r}.")
+        row.contact = self.contact(values, row)
+        if name:
+            self.check_duplicate(details, row)
+        return row
+
+    def number(self, raw: str, name: str, row: CheckedRow) -> int | None:
+        if not raw:
+            return None
+        cleaned = (
+            raw.replace(".", "").replace(" ", "") if re.match(r"^\d{1,3}(\.\d{3})+$", raw) else raw
+        )
+        if not cleaned.isdigit():
+            row.errors.append(f"{name}: {raw!r} is not a whole number of zero or more.")
+            return None
+        if name == "likelihood_percent" and int(cleaned) > 100:
+            row.errors.append(f"{name}: between 0 and 100.")
+        return int(cleaned)
+
+    def date(self, raw: str, name: str, row: CheckedRow) -> date | None:
+        if not raw:
+            return None
+        for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                return datetime.strptime(raw, pattern).date()
+            except ValueError:
+                continue
+        row.errors.append(f"{name}: {raw!r} is not a date (2026-04-21 or 21.04.2026).")
+        return None
+
+    def contact(self, values: dict[str, str], row: CheckedRow) -> dict[str, Any] | None:
+        name = values.get("contact_name", "")
+        email = values.get("contact_email", "")
+        if not name and not email:
+            return None
+        if email:
+            try:
+                email = validate_email(email, check_deliverability=False).normalized.lower()
+            except EmailNotValidError:
+                row.errors.append(f"contact_email: {values['contact_email']!r} is not an email.")
+        language = values.get("contact_language", "en").lower() or "en"
+        if language not in ("en", "de"):
+            row.errors.append("contact_language: en or de.")
+        return {
+            "name": name or email,
+            "email": email or None,
+            "phone": values.get("contact_phone") or None,
+            "position": None,
+            "language": language,
+        }
+
+    def check_duplicate(self, details: dict[str, Any], row: CheckedRow) -> None:
+        normalised = normalise_company_name(details["name"])
+        domain = details["domain"]
+        existing = possible_duplicates(details)
+        if existing:
+            row.errors.append(
+                f"name: matches the existing company {existing[0].name!r} (id {existing[0].id})."
+            )
+        elif normalised in self.seen_names or (domain and domain in self.seen_domains):
+            row.errors.append("name: the same company appears in an earlier row.")
+        self.seen_names.add(normalised)
+        if domain:
+            self.seen_domains.add(domain)
+
+
+def check_rows(parsed: ParsedFile) -> Iterator[CheckedRow]:
+    checker = RowChecker()
+    for row_number, values in parsed.rows:
+        yield checker.check(row_number, values)
+
+
+def import_checked_rows(
+    rows: list[CheckedRow], *, valid_only: bool, dry_run: bool, by: User | None
+) -> ImportReport:
+    """Create the companies of valid rows: all or nothing, unless ``valid_only`` is asked for."""
+    errors = [RowError(row.row_number, message) for row in rows for message in row.errors]
+    report = ImportReport(len(rows), 0, errors, dry_run)
+    if dry_run or (errors and not valid_only):
+        return report
+    for row in rows:
+        if row.errors:
+            continue
+        company = create_company(row.details, needs=row.needs, stage=row.stage, by=by)
+        if row.contact:
+            save_contact(company, row.contact, has_consent=False, consent_version=None)
+        report.imported += 1
+    return report
+
+
+def import_companies(
+    data: bytes,
+    *,
+    valid_only: bool = False,
+    dry_run: bool = False,
+    by: User | None = None,
+    progress: Callable[[Iterator[CheckedRow], int], Iterator[CheckedRow]] | None = None,
+) -> ImportReport:
+    parsed = parse_csv(data)
+    checked = check_rows(parsed)
+    rows = list(progress(checked, len(parsed.rows)) if progress else checked)
+    return import_checked_rows(rows, valid_only=valid_only, dry_run=dry_run, by=by)

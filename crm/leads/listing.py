@@ -1,0 +1,149 @@
+"""The company list: search, filters and sort read from the URL, so a view can be shared."""
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from crm.extensions import db
+from crm.leads.models import Company, Contact, FollowUpTask, LeadSource, Stage, company_needs
+from crm.partners.models import Capability
+
+PAGE_SIZES = (25, 50, 100, 200)
+SORTS: dict[str, Any] = {
+    "name": Company.normalised_name,
+    "updated": Company.updated_at,
+    "created": Company.created_at,
+    "stage": Company.stage,
+    "country": Company.country,
+}
+
+
+@dataclass(frozen=True)
+class CompanyFilters:
+    q: str = ""
+    stage: str = ""
+    owner: str = ""
+    country: str = ""
+    need: str = ""
+    source: str = ""
+    open_task: str = ""
+    archived: str = ""
+    sort: str = "name"
+    page: int = 1
+    per_page: int = PAGE_SIZES[0]
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> "CompanyFilters":
+        """Read the filters from query arguments; anything unknown falls back to the default."""
+
+        def number(name: str, default: int) -> int:
+            value = args.get(name, "")
+            return int(value) if value.isdigit() and int(value) > 0 else default
+
+        per_page = number("per_page", PAGE_SIZES[0])
+        sort = args.get("sort", "name")
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            stage=args.get("stage", "") if args.get("stage") in Stage.__members__ else "",
+            owner=args.get("owner", "") if args.get("owner", "").isdigit() else "",
+            country=args.get("country", "").strip().upper()[:2],
+            need=args.get("need", "").strip()[:80],
+            source=args.get("source", "") if args.get("source") in LeadSource.__members__ else "",
+            open_task=args.get("open_task", "") if args.get("open_task") in ("yes", "no") else "",
+            archived="yes" if args.get("archived") == "yes" else "",
+            sort=sort if sort.removeprefix("-") in SORTS else "name",
+            page=number("page", 1),
+            per_page=per_page if per_page in PAGE_SIZES else PAGE_SIZES[0],
+        )
+
+    def to_args(self, **changes: Any) -> dict[str, Any]:
+        """Query arguments for a link to this list with ``changes``; defaults are left out."""
+        defaults = asdict(CompanyFilters())
+        values = asdict(replace(self, **changes))
+        return {key: value for key, value in values.items() if value != defaults[key]}
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [Company.is_archived.is_(self.archived == "yes")]
+        if self.q:
+            pattern = f"%{self.q.lower()}%"
+            conditions.append(
+                or_(
+                    func.lower(Company.name).like(pattern),
+                    Company.normalised_name.like(pattern),
+                    Company.domain.like(pattern),
+                    func.lower(Company.city).like(pattern),
+                    exists().where(
+                        Contact.company_id == Company.id,
+                        or_(func.lower(Contact.name).like(pattern), Contact.email.like(pattern)),
+                    ),
+                )
+            )
+        if self.stage:
+            conditions.append(Company.stage == Stage[self.stage])
+        if self.owner:
+            conditions.append(Company.owner_id == int(self.owner))
+        if self.country:
+            conditions.append(Company.country == self.country)
+        if self.source:
+            conditions.append(Company.source == LeadSource[self.source])
+        if self.need:
+            conditions.append(
+                exists().where(
+                    company_needs.c.company_id == Company.id,
+                    company_needs.c.capability_id == Capability.id,
+                    Capability.slug == self.need,
+                )
+            )
+        if self.open_task:
+            has_open_task = exists().where(
+                FollowUpTask.company_id == Company.id, FollowUpTask.is_done.is_(False)
+            )
+            conditions.append(has_open_task if self.open_task == "yes" else ~has_open_task)
+        return conditions
+
+    def ordering(self) -> list[Any]:
+        column = SORTS[self.sort.removeprefix("-")]
+        return [column.desc() if self.sort.startswith("-") else column.asc(), Company.id]
+
+
+def filtered_companies(filters: CompanyFilters) -> Select[tuple[Company]]:
+    return select(Company).where(*filters.conditions()).order_by(*filters.ordering())
+
+
+@dataclass(frozen=True)
+class CompanyPage:
+    companies: list[Company]
+    open_task_company_ids: set[int]
+    total: int
+    filters: CompanyFilters
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.filters.per_page))
+
+
+def company_page(filters: CompanyFilters) -> CompanyPage:
+    """One page of the list in a fixed number of queries, whatever the page size."""
+    total = db.session.scalar(
+        select(func.count()).select_from(Company).where(*filters.conditions())
+    )
+    companies = list(
+        db.session.scalars(
+            filtered_companies(filters)
+            .options(selectinload(Company.owner), selectinload(Company.needs))
+            .limit(filters.per_page)
+            .offset((filters.page - 1) * filters.per_page)
+        )
+    )
+    ids = [company.id for company in companies]
+    open_task_company_ids = set(
+        db.session.scalars(
+            select(FollowUpTask.company_id)
+            .where(FollowUpTask.company_id.in_(ids), FollowUpTask.is_done.is_(False))
+            .distinct()
+        )
+    )
+    return CompanyPage(companies, open_task_company_ids, total or 0, filters)

@@ -1,0 +1,75 @@
+"""Factories for leads and a query counter that guards the list against N+1 queries."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import event, select
+
+from crm.extensions import db
+from crm.leads.models import Company
+from crm.leads.services import create_company as create_company_record
+from crm.partners.models import Capability
+
+
+@pytest.fixture
+def create_company(app: Flask) -> Callable[..., Company]:
+    counter = iter(range(1, 100_000))
+
+    def make(**overrides: Any) -> Company:
+        number = next(counter)
+        needs = overrides.pop("needs", [])
+        stage = overrides.pop("stage", None)
+        details = {"name": f"Company {number}", "country": "DE", "city": "Dresden"} | overrides
+        kwargs = {"stage": stage} if stage else {}
+        company = create_company_record(details, needs=needs, **kwargs)
+        db.session.commit()
+        return company
+
+    return make
+
+
+@pytest.fixture
+def company(create_company: Callable[..., Company]) -> Company:
+    return create_company(name="ROTOP Pharmaka GmbH", domain="rotop-pharmaka.de")
+
+
+@pytest.fixture
+def capability(app: Flask) -> Capability:
+    found = db.session.scalar(select(Capability).where(Capability.slug == "hot-cells"))
+    if found is None:
+        found = Capability(slug="hot-cells", label="Hot cells")
+        db.session.add(found)
+        db.session.commit()
+    return found
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """``with count_queries() as counted: ...`` then ``counted.count`` statements were run."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def record(*args: Any) -> None:
+            counter.statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
