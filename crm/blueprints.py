@@ -10,6 +10,8 @@ from crm.auth import admin_routes as user_admin_routes
 from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
 from crm.auth.models import Role
+from crm.partners import cli as partners_cli
+from crm.partners import routes as partners_routes
 from crm.seed import cli as seed_cli
 
 
@@ -17,8 +19,10 @@ def register(app: Flask) -> None:
     app.register_blueprint(health.blueprint)
     app.register_blueprint(auth_routes.blueprint)
     app.register_blueprint(user_admin_routes.blueprint)
+    app.register_blueprint(partners_routes.blueprint)
     app.cli.add_command(auth_cli.users)
     app.cli.add_command(seed_cli.seed)
+    app.cli.add_command(partners_cli.partners)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)
