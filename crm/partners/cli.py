@@ -17,7 +17,9 @@ def partners() -> None:
 def suggest(company_id: int) -> None:
     company = db.session.get(Company, company_id)
     if company is None:
-        raise click.BadParameter(f"There is no company with id {company_id}.", param_hint="COMPANY_ID")
+        raise click.BadParameter(
+            f"There is no company with id {company_id}.", param_hint="COMPANY_ID"
+        )
     ranking = suggestions_for(company)
     if not ranking.suggestions:
         click.echo(ranking.why_empty)

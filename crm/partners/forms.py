@@ -25,12 +25,11 @@ class PartnerForm(FlaskForm):
     location = StringField("Location", validators=[DataRequired(), Length(max=120)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
     website = URLField(
-        "Website", validators=[Optional(), URL(message="Enter a full web address."), Length(max=300)]
+        "Website",
+        validators=[Optional(), URL(message="Enter a full web address."), Length(max=300)],
     )
     contact_name = StringField("Contact name", validators=[Optional(), Length(max=200)])
-    contact_email = EmailField(
-        "Contact email", validators=[Optional(), Email(), Length(max=254)]
-    )
+    contact_email = EmailField("Contact email", validators=[Optional(), Email(), Length(max=254)])
     capability_tags = StringField(
         "Capability tags",
         validators=[Length(max=2000)],

@@ -20,7 +20,14 @@ from crm.partners.forms import (
     MergeCapabilitiesForm,
     PartnerForm,
 )
-from crm.partners.models import Capability, LinkSource, LinkStatus, Partner, PartnerKind, PartnerLink
+from crm.partners.models import (
+    Capability,
+    LinkSource,
+    LinkStatus,
+    Partner,
+    PartnerKind,
+    PartnerLink,
+)
 
 blueprint = Blueprint("partners", __name__)
 

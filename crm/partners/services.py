@@ -310,7 +310,7 @@ def dismiss_suggestion(company: Company, partner: Partner, by: User | None) -> D
 
 
 def matching_leads_for(partner: Partner) -> list[tuple[Company, Suggestion[Partner]]]:
-    """Open leads that need something the partner offers and are not linked to it yet, newest first."""
+    """Open leads needing something the partner offers, not linked to it yet; newest first."""
     offered = [c.id for c in partner.capabilities]
     if not offered:
         return []

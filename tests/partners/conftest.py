@@ -62,11 +62,12 @@ def create_link(
     def make(
         company: Company | None = None, partner_slug: str = "cup-laboratorien", **overrides: Any
     ) -> PartnerLink:
-        fields: dict[str, Any] = {"reason": "Needs sterility testing", "source": LinkSource.staff,
-                                  "by": None} | overrides
-        link = link_company_to_partner(
-            company or create_company(), partner(partner_slug), **fields
-        )
+        fields: dict[str, Any] = {
+            "reason": "Needs sterility testing",
+            "source": LinkSource.staff,
+            "by": None,
+        } | overrides
+        link = link_company_to_partner(company or create_company(), partner(partner_slug), **fields)
         db.session.commit()
         return link
 

@@ -60,7 +60,10 @@ def test_merging_tags_repoints_needs_and_capabilities_without_duplicates(
 ) -> None:
     both = create_company(needs=("radiopharmaceutical-analytics", "sterility-testing"))
     only_merged = create_company(needs=("radiopharmaceutical-analytics",))
-    analytics, sterility = capability("radiopharmaceutical-analytics"), capability("sterility-testing")
+    analytics, sterility = (
+        capability("radiopharmaceutical-analytics"),
+        capability("sterility-testing"),
+    )
     merge_capabilities(analytics, sterility)
     db.session.commit()
     assert [c.slug for c in db.session.get(Company, both.id).needs] == ["sterility-testing"]

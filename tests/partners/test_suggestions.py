@@ -60,9 +60,7 @@ def test_a_dismissed_partner_is_never_suggested_again(
     assert "cup-laboratorien" in suggested_slugs(company)
 
 
-def test_archived_partners_are_not_suggested(
-    create_company: Companies, partner: Partners
-) -> None:
+def test_archived_partners_are_not_suggested(create_company: Companies, partner: Partners) -> None:
     partner("abx").is_archived = True
     db.session.commit()
     assert suggested_slugs(create_company(needs=("gmp-production",))) == []
