@@ -8,7 +8,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
 
 from crm.partners.models import LinkStatus, PartnerKind
 
@@ -26,7 +26,12 @@ class PartnerForm(FlaskForm):
     description = TextAreaField("Description", validators=[Length(max=5000)])
     website = URLField(
         "Website",
-        validators=[Optional(), URL(message="Enter a full web address."), Length(max=300)],
+        validators=[
+            Optional(),
+            Regexp(r"^https?://", message="Enter an address starting with http:// or https://."),
+            URL(message="Enter a full web address."),
+            Length(max=300),
+        ],
     )
     contact_name = StringField("Contact name", validators=[Optional(), Length(max=200)])
     contact_email = EmailField("Contact email", validators=[Optional(), Email(), Length(max=254)])

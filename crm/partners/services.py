@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from flask import render_template
 from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from crm.auth.models import User
 from crm.events.models import Event
@@ -185,6 +186,9 @@ def delete_partner(partner: Partner) -> None:
             f"{partner.name} is linked to {links} compan{'y' if links == 1 else 'ies'} and "
             "cannot be deleted; archive it instead."
         )
+    db.session.execute(
+        delete(DismissedSuggestion).where(DismissedSuggestion.partner_id == partner.id)
+    )
     db.session.delete(partner)
     db.session.flush()
 
@@ -240,12 +244,20 @@ def change_link_status(link: PartnerLink, to: LinkStatus, by: User | None) -> Pa
     return link
 
 
+LINK_DETAILS = (
+    selectinload(PartnerLink.changes).selectinload(PartnerLinkChange.changed_by),
+    selectinload(PartnerLink.created_by),
+    selectinload(PartnerLink.event),
+)
+
+
 def links_of_company(company: Company) -> list[PartnerLink]:
     return list(
         db.session.scalars(
             select(PartnerLink)
             .where(PartnerLink.company_id == company.id)
             .join(PartnerLink.partner)
+            .options(contains_eager(PartnerLink.partner), *LINK_DETAILS)
             .order_by(Partner.name)
         )
     )
@@ -257,6 +269,7 @@ def links_of_partner_by_status(partner: Partner) -> dict[LinkStatus, list[Partne
         select(PartnerLink)
         .where(PartnerLink.partner_id == partner.id)
         .join(PartnerLink.company)
+        .options(contains_eager(PartnerLink.company), *LINK_DETAILS)
         .order_by(Company.name)
     )
     for link in links:

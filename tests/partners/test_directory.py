@@ -170,3 +170,10 @@ def test_the_main_navigation_links_to_the_partner_directory(
     staff_client: FlaskClient,
 ) -> None:
     assert 'href="/partners/"' in staff_client.get("/dashboard").text
+
+
+def test_a_website_that_is_not_http_is_rejected(staff_client: FlaskClient, seeded: None) -> None:
+    data = CUP_FORM | {"website": "javascript://example.com/%0aalert(1)"}
+    response = submit_form(staff_client, "/partners/cup-laboratorien/edit", data)
+    assert response.status_code == 422
+    assert "starting with http:// or https://" in response.text

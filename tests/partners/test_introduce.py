@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.extensions import db
-from crm.leads.models import Activity, ActivityKind
+from crm.leads.models import Activity, ActivityKind, Company
 from crm.mail.models import OutboxMessage
 from crm.partners.models import LinkStatus, Partner, PartnerLink
 from crm.partners.services import PartnerError, introduce
@@ -107,3 +107,39 @@ def test_introducing_through_a_partner_without_email_shows_a_clear_message(
     )
     assert "has no contact email; add one to the partner before introducing" in response.text
     assert db.session.scalar(select(OutboxMessage)) is None
+
+
+def test_the_introduction_text_reads_as_expected(
+    cup_with_contact: Partner,
+    create_company: Callable[..., Company],
+    create_link: Links,
+    staff_user: User,
+) -> None:
+    company = create_company(
+        name="Nordlicht Isotopes AB",
+        city="Uppsala",
+        country="SE",
+        sector="Radiopharmaceutical manufacturing",
+        description="Plans a GMP site for Lu-177 compounds.",
+        needs=("sterility-testing", "hplc"),
+    )
+    message = introduce(create_link(company, reason="Needs release testing"), staff_user)
+    assert message.text_body == (
+        "Dear Dr. Anna Freitag,\n"
+        "\n"
+        "Saxony Trade & Invest would like to introduce Nordlicht Isotopes AB to "
+        "CUP Laboratorien Dr. Freitag GmbH.\n"
+        "\n"
+        "Nordlicht Isotopes AB (Uppsala, SE)\n"
+        "Sector: Radiopharmaceutical manufacturing\n"
+        "Looking for: HPLC analysis, Sterility testing\n"
+        "Why we think you should meet: Needs release testing\n"
+        "\n"
+        "Plans a GMP site for Lu-177 compounds.\n"
+        "\n"
+        "If you would like to talk to them, reply to this mail and we will put you in touch.\n"
+        "\n"
+        "Kind regards\n"
+        "Staff 1\n"
+        "nukliD Radiopharmacy Cluster Dresden · Saxony Trade & Invest"
+    )

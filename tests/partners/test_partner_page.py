@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from flask.testing import FlaskClient
 
@@ -48,3 +49,26 @@ def test_the_staff_partner_page_shows_matching_leads(
     page = staff_client.get("/partners/cup-laboratorien").text
     assert "Needs Sterility GmbH" in page
     assert "matches: Sterility testing" in page
+
+
+def test_the_partner_page_query_count_does_not_grow_with_the_number_of_links(
+    staff_client: FlaskClient,
+    create_link: Links,
+    create_company: Companies,
+    staff_user: object,
+    count_queries: Callable[[], Any],
+) -> None:
+    def queries_for_partner_page() -> int:
+        with count_queries() as statements:
+            assert staff_client.get("/partners/cup-laboratorien").status_code == 200
+        return len(statements)
+
+    first = create_link(create_company(needs=("hplc",)), by=staff_user)
+    change_link_status(first, LinkStatus.declined, None)
+    db.session.commit()
+    few = queries_for_partner_page()
+    for _ in range(4):
+        link = create_link(create_company(needs=("hplc",)), by=staff_user)
+        change_link_status(link, LinkStatus.declined, None)
+    db.session.commit()
+    assert queries_for_partner_page() == few
