@@ -13,10 +13,6 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regex
 from crm.partners.models import LinkStatus, PartnerKind
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
-
-
 class PartnerForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField(

@@ -13,7 +13,6 @@ from crm.extensions import db
 from crm.leads.models import Company
 from crm.partners import services
 from crm.partners.forms import (
-    ActionForm,
     CapabilityForm,
     LinkForm,
     LinkStatusForm,
@@ -61,12 +60,6 @@ def back_to(link: PartnerLink) -> Response:
     return redirect(url_for("partners.for_company", company_id=link.company_id))
 
 
-def flash_form_errors(form: ActionForm | LinkStatusForm) -> None:
-    for name, errors in form.errors.items():
-        label = getattr(form, name).label.text if name in form else name
-        flash(f"{label}: {' '.join(errors)}", "error")
-
-
 # --- directory -------------------------------------------------------------------------------
 
 
@@ -92,7 +85,6 @@ def detail(slug: str) -> ResponseReturnValue:
         links_by_status=services.links_of_partner_by_status(partner),
         matching_leads=services.matching_leads_for(partner),
         allowed_transitions=services.ALLOWED_TRANSITIONS,
-        action_form=ActionForm(),
     )
 
 
@@ -151,31 +143,36 @@ def edit(slug: str) -> ResponseReturnValue:
     return render_partner_form(form, partner)
 
 
+def set_archived(slug: str, is_archived: bool) -> ResponseReturnValue:
+    partner = services.set_partner_archived(partner_or_404(slug), is_archived)
+    db.session.commit()
+    flash(f"{partner.name} {'archived' if is_archived else 'restored'}.", "success")
+    return redirect(url_for("partners.detail", slug=partner.slug))
+
+
 @blueprint.post("/partners/<slug>/archive")
 @role_required(Role.staff)
 def archive(slug: str) -> ResponseReturnValue:
-    partner = partner_or_404(slug)
-    form = ActionForm()
-    if form.validate_on_submit():
-        is_archived = request.form.get("restore") is None
-        services.set_partner_archived(partner, is_archived)
-        db.session.commit()
-        flash(f"{partner.name} {'archived' if is_archived else 'restored'}.", "success")
-    return redirect(url_for("partners.detail", slug=partner.slug))
+    return set_archived(slug, True)
+
+
+@blueprint.post("/partners/<slug>/restore")
+@role_required(Role.staff)
+def restore(slug: str) -> ResponseReturnValue:
+    return set_archived(slug, False)
 
 
 @blueprint.post("/partners/<slug>/delete")
 @role_required(Role.admin)
 def delete(slug: str) -> ResponseReturnValue:
     partner = partner_or_404(slug)
-    if ActionForm().validate_on_submit():
-        try:
-            services.delete_partner(partner)
-        except services.PartnerError as error:
-            flash(str(error), "error")
-            return redirect(url_for("partners.detail", slug=partner.slug))
-        db.session.commit()
-        flash(f"Partner {partner.name} deleted.", "success")
+    try:
+        services.delete_partner(partner)
+    except services.PartnerError as error:
+        flash(str(error), "error")
+        return redirect(url_for("partners.detail", slug=partner.slug))
+    db.session.commit()
+    flash(f"Partner {partner.name} deleted.", "success")
     return redirect(url_for("partners.directory"))
 
 
@@ -326,18 +323,17 @@ def for_company(company_id: int) -> ResponseReturnValue:
 def suggestion_action(company_id: int, partner_id: int, accept: bool) -> ResponseReturnValue:
     company = company_or_404(company_id)
     partner = db.get_or_404(Partner, partner_id)
-    if ActionForm().validate_on_submit():
-        try:
-            if accept:
-                services.accept_suggestion(company, partner, current_user)
-            else:
-                services.dismiss_suggestion(company, partner, current_user)
-        except services.PartnerError as error:
-            flash(str(error), "error")
+    try:
+        if accept:
+            services.accept_suggestion(company, partner, current_user)
         else:
-            db.session.commit()
-            verb = "linked to" if accept else "will no longer be suggested for"
-            flash(f"{partner.name} {verb} {company.name}.", "success")
+            services.dismiss_suggestion(company, partner, current_user)
+    except services.PartnerError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        verb = "linked to" if accept else "will no longer be suggested for"
+        flash(f"{partner.name} {verb} {company.name}.", "success")
     return redirect(url_for("partners.for_company", company_id=company.id))
 
 
@@ -362,7 +358,7 @@ def change_link_status(link_id: int) -> ResponseReturnValue:
     link = link_or_404(link_id)
     form = LinkStatusForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
+        flash(f"New status: {' '.join(form.status.errors)}", "error")
         return back_to(link)
     try:
         services.change_link_status(link, LinkStatus(form.status.data), current_user)
@@ -378,10 +374,6 @@ def change_link_status(link_id: int) -> ResponseReturnValue:
 @role_required(Role.staff)
 def introduce(link_id: int) -> ResponseReturnValue:
     link = link_or_404(link_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back_to(link)
     try:
         message = services.introduce(link, current_user)
     except services.PartnerError as error:

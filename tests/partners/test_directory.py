@@ -177,3 +177,20 @@ def test_a_website_that_is_not_http_is_rejected(staff_client: FlaskClient, seede
     response = submit_form(staff_client, "/partners/cup-laboratorien/edit", data)
     assert response.status_code == 422
     assert "starting with http:// or https://" in response.text
+
+
+def test_staff_restore_an_archived_partner(staff_client: FlaskClient, partner: Partners) -> None:
+    partner("itd").is_archived = True
+    db.session.commit()
+    page = staff_client.get("/partners/itd")
+    assert "Restore" in page.text
+    staff_client.post("/partners/itd/restore", data={"csrf_token": csrf_token(page.text)})
+    assert not partner("itd").is_archived
+
+
+def test_an_action_without_csrf_token_is_refused_and_changes_nothing(
+    staff_client: FlaskClient, partner: Partners
+) -> None:
+    response = staff_client.post("/partners/itd/archive")
+    assert response.status_code == 400
+    assert not partner("itd").is_archived
