@@ -5,6 +5,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from crm.auth.access import role_required
@@ -65,7 +66,11 @@ def back_to(link: PartnerLink) -> Response:
 
 @blueprint.get("/partners/")
 def directory() -> ResponseReturnValue:
-    query = select(Partner).order_by(Partner.is_archived, Partner.name)
+    query = (
+        select(Partner)
+        .options(selectinload(Partner.capabilities))
+        .order_by(Partner.is_archived, Partner.name)
+    )
     if not is_reader():
         query = query.where(Partner.is_published, ~Partner.is_archived)
     partners = db.session.scalars(query).all()

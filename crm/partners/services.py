@@ -287,9 +287,9 @@ def suggestions_for(company: Company) -> Ranking[Partner]:
         DismissedSuggestion.company_id == company.id
     )
     candidates = db.session.scalars(
-        select(Partner).where(
-            ~Partner.is_archived, Partner.id.not_in(linked), Partner.id.not_in(dismissed)
-        )
+        select(Partner)
+        .where(~Partner.is_archived, Partner.id.not_in(linked), Partner.id.not_in(dismissed))
+        .options(selectinload(Partner.capabilities))
     )
     return rank_partners(company.needs, candidates)
 
@@ -341,6 +341,7 @@ def matching_leads_for(partner: Partner) -> list[tuple[Company, Suggestion[Partn
             Company.id.not_in(linked),
             Company.id.not_in(dismissed),
         )
+        .options(selectinload(Company.needs))
         .order_by(Company.created_at.desc(), Company.id.desc())
         .limit(MATCHING_LEADS_SHOWN)
     )
