@@ -18,6 +18,8 @@ from crm.auth.models import Role
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
 from crm.leads import routes as leads_routes
+from crm.partners import cli as partners_cli
+from crm.partners import routes as partners_routes
 from crm.privacy import cli as privacy_cli
 from crm.privacy import routes as privacy_routes
 from crm.routing import DatabaseIdConverter
@@ -42,6 +44,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(privacy_cli.privacy)
     app.register_blueprint(leads_routes.blueprint)
     app.cli.add_command(leads_cli.leads)
+    app.register_blueprint(partners_routes.blueprint)
+    app.cli.add_command(partners_cli.partners)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

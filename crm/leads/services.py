@@ -31,6 +31,7 @@ from crm.leads.names import normalise_company_name
 from crm.leads.timeline import record_activity
 from crm.mail.models import OutboxMessage
 from crm.partners.models import Capability
+from crm.partners.services import move_partner_records
 
 OFFICE_ZONE = ZoneInfo("Europe/Berlin")
 
@@ -316,7 +317,7 @@ class Duplicate:
 
 
 # Every column pointing at a company whose rows follow a merged duplicate to its survivor.
-# Capabilities that add such a column (partner links, ...) add it here, and only here.
+# Rows unique per company and partner move through partners.services.move_partner_records.
 COMPANY_REFERENCES_MOVED_ON_MERGE: list[InstrumentedAttribute[Any]] = [
     Contact.company_id,
     Activity.company_id,
@@ -331,6 +332,7 @@ def merge_companies(survivor: Company, duplicate: Company, *, by: User) -> Compa
     """Fold ``duplicate`` into ``survivor``: its people, history, tasks and mail move over."""
     if survivor.id == duplicate.id:
         raise LeadError("A company cannot be merged into itself.")
+    move_partner_records(duplicate, survivor)
     for column in COMPANY_REFERENCES_MOVED_ON_MERGE:
         db.session.execute(
             update(column.class_)

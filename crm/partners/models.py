@@ -1,11 +1,17 @@
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import utcnow
 from crm.extensions import db
+
+if TYPE_CHECKING:
+    from crm.auth.models import User
+    from crm.events.models import Event
+    from crm.leads.models import Company
 
 
 class Capability(db.Model):
@@ -60,3 +66,95 @@ class Partner(db.Model):
 
     def __repr__(self) -> str:
         return f"<Partner {self.slug}>"
+
+
+class LinkStatus(enum.Enum):
+    suggested = "suggested"
+    introduced = "introduced"
+    in_contact = "in_contact"
+    collaborating = "collaborating"
+    declined = "declined"
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+
+class LinkSource(enum.Enum):
+    staff = "staff"
+    suggestion = "suggestion"
+    event = "event"
+
+
+class PartnerLink(db.Model):
+    """A lead put in touch with a cluster partner, and how far that has got."""
+
+    __tablename__ = "partner_links"
+    __table_args__ = (UniqueConstraint("company_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="RESTRICT"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[LinkStatus] = mapped_column(
+        Enum(LinkStatus, name="partner_link_status", native_enum=False),
+        default=LinkStatus.suggested,
+    )
+    source: Mapped[LinkSource] = mapped_column(
+        Enum(LinkSource, name="partner_link_source", native_enum=False)
+    )
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    company: Mapped["Company"] = relationship()
+    partner: Mapped[Partner] = relationship()
+    event: Mapped["Event | None"] = relationship()
+    created_by: Mapped["User | None"] = relationship()
+    changes: Mapped[list["PartnerLinkChange"]] = relationship(
+        back_populates="link",
+        order_by="PartnerLinkChange.changed_at",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<PartnerLink company={self.company_id} partner={self.partner_id}>"
+
+
+class PartnerLinkChange(db.Model):
+    """One step in a link's status history: who moved it, when, from what to what."""
+
+    __tablename__ = "partner_link_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_links.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[LinkStatus | None] = mapped_column(
+        Enum(LinkStatus, name="partner_link_status", native_enum=False)
+    )
+    to_status: Mapped[LinkStatus] = mapped_column(
+        Enum(LinkStatus, name="partner_link_status", native_enum=False)
+    )
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    link: Mapped[PartnerLink] = relationship(back_populates="changes")
+    changed_by: Mapped["User | None"] = relationship()
+
+
+class DismissedSuggestion(db.Model):
+    """A partner staff ruled out for a company; it is never suggested for that company again."""
+
+    __tablename__ = "dismissed_suggestions"
+    __table_args__ = (UniqueConstraint("company_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    dismissed_at: Mapped[datetime] = mapped_column(default=utcnow)

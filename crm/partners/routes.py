@@ -1,0 +1,389 @@
+"""Partner directory (public), partner and capability management, links and suggestions (staff)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from crm.auth.access import role_required
+from crm.auth.models import Role
+from crm.extensions import db
+from crm.leads.models import Company
+from crm.partners import services
+from crm.partners.forms import (
+    CapabilityForm,
+    LinkForm,
+    LinkStatusForm,
+    MergeCapabilitiesForm,
+    PartnerForm,
+)
+from crm.partners.models import (
+    Capability,
+    LinkSource,
+    LinkStatus,
+    Partner,
+    PartnerKind,
+    PartnerLink,
+)
+
+blueprint = Blueprint("partners", __name__)
+
+
+def is_reader() -> bool:
+    return current_user.is_authenticated and current_user.has_role(Role.viewer)
+
+
+def partner_or_404(slug: str) -> Partner:
+    partner = db.session.scalar(select(Partner).where(Partner.slug == slug))
+    if partner is None:
+        abort(404)
+    return partner
+
+
+def company_or_404(company_id: int) -> Company:
+    return db.get_or_404(Company, company_id)
+
+
+def link_or_404(link_id: int) -> PartnerLink:
+    return db.get_or_404(PartnerLink, link_id)
+
+
+def capability_or_404(capability_id: int) -> Capability:
+    return db.get_or_404(Capability, capability_id)
+
+
+def back_to(link: PartnerLink) -> Response:
+    if request.args.get("from") == "partner":
+        return redirect(url_for("partners.detail", slug=link.partner.slug))
+    return redirect(url_for("partners.for_company", company_id=link.company_id))
+
+
+# --- directory -------------------------------------------------------------------------------
+
+
+@blueprint.get("/partners/")
+def directory() -> ResponseReturnValue:
+    query = (
+        select(Partner)
+        .options(selectinload(Partner.capabilities))
+        .order_by(Partner.is_archived, Partner.name)
+    )
+    if not is_reader():
+        query = query.where(Partner.is_published, ~Partner.is_archived)
+    partners = db.session.scalars(query).all()
+    return render_template("partners/directory.html", partners=partners)
+
+
+@blueprint.get("/partners/<slug>")
+def detail(slug: str) -> ResponseReturnValue:
+    partner = partner_or_404(slug)
+    if not is_reader():
+        if not partner.is_published or partner.is_archived:
+            abort(404)
+        return render_template("partners/detail.html", partner=partner)
+    return render_template(
+        "partners/detail.html",
+        partner=partner,
+        links_by_status=services.links_of_partner_by_status(partner),
+        matching_leads=services.matching_leads_for(partner),
+        allowed_transitions=services.ALLOWED_TRANSITIONS,
+    )
+
+
+def save_partner_from(form: PartnerForm, partner: Partner | None) -> Partner | None:
+    try:
+        return services.save_partner(
+            partner,
+            name=form.name.data or "",
+            kind=PartnerKind(form.kind.data),
+            location=form.location.data or "",
+            description=form.description.data or "",
+            website=form.website.data,
+            contact_name=form.contact_name.data,
+            contact_email=form.contact_email.data,
+            capability_names=form.capability_names(),
+            is_published=form.is_published.data,
+        )
+    except services.UnknownCapabilities as error:
+        form.capability_tags.errors = [str(error)]
+        return None
+
+
+def render_partner_form(form: PartnerForm, partner: Partner | None) -> ResponseReturnValue:
+    vocabulary = db.session.scalars(select(Capability).order_by(Capability.label)).all()
+    status = 422 if form.errors else 200
+    return render_template(
+        "partners/edit.html", form=form, partner=partner, vocabulary=vocabulary
+    ), status
+
+
+@blueprint.route("/partners/new", methods=["GET", "POST"])
+@role_required(Role.staff)
+def create() -> ResponseReturnValue:
+    form = PartnerForm()
+    if form.validate_on_submit():
+        partner = save_partner_from(form, None)
+        if partner is not None:
+            db.session.commit()
+            flash(f"Partner {partner.name} added.", "success")
+            return redirect(url_for("partners.detail", slug=partner.slug))
+    return render_partner_form(form, None)
+
+
+@blueprint.route("/partners/<slug>/edit", methods=["GET", "POST"])
+@role_required(Role.staff)
+def edit(slug: str) -> ResponseReturnValue:
+    partner = partner_or_404(slug)
+    form = PartnerForm(obj=partner)
+    if request.method == "GET":
+        form.kind.data = partner.kind.value
+        form.capability_tags.data = ", ".join(c.slug for c in partner.capabilities)
+    if form.validate_on_submit() and save_partner_from(form, partner) is not None:
+        db.session.commit()
+        flash(f"Partner {partner.name} saved.", "success")
+        return redirect(url_for("partners.detail", slug=partner.slug))
+    return render_partner_form(form, partner)
+
+
+def set_archived(slug: str, is_archived: bool) -> ResponseReturnValue:
+    partner = services.set_partner_archived(partner_or_404(slug), is_archived)
+    db.session.commit()
+    flash(f"{partner.name} {'archived' if is_archived else 'restored'}.", "success")
+    return redirect(url_for("partners.detail", slug=partner.slug))
+
+
+@blueprint.post("/partners/<slug>/archive")
+@role_required(Role.staff)
+def archive(slug: str) -> ResponseReturnValue:
+    return set_archived(slug, True)
+
+
+@blueprint.post("/partners/<slug>/restore")
+@role_required(Role.staff)
+def restore(slug: str) -> ResponseReturnValue:
+    return set_archived(slug, False)
+
+
+@blueprint.post("/partners/<slug>/delete")
+@role_required(Role.admin)
+def delete(slug: str) -> ResponseReturnValue:
+    partner = partner_or_404(slug)
+    try:
+        services.delete_partner(partner)
+    except services.PartnerError as error:
+        flash(str(error), "error")
+        return redirect(url_for("partners.detail", slug=partner.slug))
+    db.session.commit()
+    flash(f"Partner {partner.name} deleted.", "success")
+    return redirect(url_for("partners.directory"))
+
+
+# --- capability vocabulary -------------------------------------------------------------------
+
+
+def offer_capabilities(merge_form: MergeCapabilitiesForm) -> list[Capability]:
+    capabilities = list(db.session.scalars(select(Capability).order_by(Capability.label)))
+    choices = [(c.id, f"{c.label} ({c.slug})") for c in capabilities]
+    merge_form.merged.choices = choices
+    merge_form.into.choices = choices
+    return capabilities
+
+
+def render_vocabulary(
+    add_form: CapabilityForm, merge_form: MergeCapabilitiesForm
+) -> ResponseReturnValue:
+    status = 422 if add_form.errors or merge_form.errors else 200
+    return render_template(
+        "partners/capabilities.html",
+        capabilities=offer_capabilities(merge_form),
+        add_form=add_form,
+        merge_form=merge_form,
+    ), status
+
+
+@blueprint.route("/partners/capabilities", methods=["GET", "POST"])
+@role_required(Role.admin)
+def capabilities() -> ResponseReturnValue:
+    form = CapabilityForm()
+    if form.validate_on_submit():
+        try:
+            capability = services.add_capability(form.label.data or "", form.slug.data or "")
+        except services.PartnerError as error:
+            form.slug.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Tag {capability.label} added.", "success")
+            return redirect(url_for("partners.capabilities"))
+    return render_vocabulary(form, MergeCapabilitiesForm(formdata=None))
+
+
+@blueprint.route("/partners/capabilities/<int:capability_id>", methods=["GET", "POST"])
+@role_required(Role.admin)
+def rename_capability(capability_id: int) -> ResponseReturnValue:
+    capability = capability_or_404(capability_id)
+    form = CapabilityForm(obj=capability)
+    if form.validate_on_submit():
+        try:
+            services.rename_capability(
+                capability, label=form.label.data or "", slug=form.slug.data or ""
+            )
+        except services.PartnerError as error:
+            form.slug.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Tag renamed to {capability.label}.", "success")
+            return redirect(url_for("partners.capabilities"))
+    status = 422 if form.errors else 200
+    return render_template(
+        "partners/capability_edit.html", form=form, capability=capability
+    ), status
+
+
+@blueprint.post("/partners/capabilities/merge")
+@role_required(Role.admin)
+def merge_capabilities() -> ResponseReturnValue:
+    form = MergeCapabilitiesForm()
+    offer_capabilities(form)
+    if form.validate_on_submit():
+        merged = capability_or_404(form.merged.data)
+        into = capability_or_404(form.into.data)
+        try:
+            services.merge_capabilities(merged, into)
+        except services.PartnerError as error:
+            form.into.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Tag {merged.label} merged into {into.label}.", "success")
+            return redirect(url_for("partners.capabilities"))
+    return render_vocabulary(CapabilityForm(formdata=None), form)
+
+
+# --- a company's partners --------------------------------------------------------------------
+
+
+def company_partner_section(company: Company, link_form: LinkForm | None = None) -> Markup:
+    """The partner links and suggestions of one company, for inclusion in the company's page."""
+    links = services.links_of_company(company)
+    if link_form is None:
+        link_form = LinkForm(formdata=None)
+    linked = {link.partner_id for link in links}
+    link_form.partner.choices = [
+        (partner.id, partner.name)
+        for partner in db.session.scalars(
+            select(Partner).where(~Partner.is_archived).order_by(Partner.name)
+        )
+        if partner.id not in linked
+    ]
+    return Markup(
+        render_template(
+            "partners/_company_partners.html",
+            company=company,
+            links=links,
+            ranking=services.suggestions_for(company),
+            link_form=link_form,
+            allowed_transitions=services.ALLOWED_TRANSITIONS,
+            can_edit=current_user.has_role(Role.staff),
+        )
+    )
+
+
+@blueprint.app_template_global()
+def partners_of_company(company: Company) -> Markup:
+    return company_partner_section(company)
+
+
+@blueprint.route("/companies/<int:company_id>/partners", methods=["GET", "POST"])
+@role_required(Role.viewer)
+def for_company(company_id: int) -> ResponseReturnValue:
+    company = company_or_404(company_id)
+    form = LinkForm()
+    if request.method == "POST":
+        if not current_user.has_role(Role.staff):
+            abort(403)
+        form.partner.choices = [
+            (partner.id, partner.name)
+            for partner in db.session.scalars(select(Partner).where(~Partner.is_archived))
+        ]
+        if form.validate_on_submit():
+            partner = db.get_or_404(Partner, form.partner.data)
+            services.link_company_to_partner(
+                company,
+                partner,
+                reason=form.reason.data or "",
+                source=LinkSource.staff,
+                by=current_user,
+            )
+            db.session.commit()
+            flash(f"{company.name} linked to {partner.name}.", "success")
+            return redirect(url_for("partners.for_company", company_id=company.id))
+    status = 422 if form.errors else 200
+    return render_template(
+        "partners/company.html", company=company, section=company_partner_section(company, form)
+    ), status
+
+
+def suggestion_action(company_id: int, partner_id: int, accept: bool) -> ResponseReturnValue:
+    company = company_or_404(company_id)
+    partner = db.get_or_404(Partner, partner_id)
+    try:
+        if accept:
+            services.accept_suggestion(company, partner, current_user)
+        else:
+            services.dismiss_suggestion(company, partner, current_user)
+    except services.PartnerError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        verb = "linked to" if accept else "will no longer be suggested for"
+        flash(f"{partner.name} {verb} {company.name}.", "success")
+    return redirect(url_for("partners.for_company", company_id=company.id))
+
+
+@blueprint.post("/companies/<int:company_id>/partners/<int:partner_id>/accept")
+@role_required(Role.staff)
+def accept_suggestion(company_id: int, partner_id: int) -> ResponseReturnValue:
+    return suggestion_action(company_id, partner_id, accept=True)
+
+
+@blueprint.post("/companies/<int:company_id>/partners/<int:partner_id>/dismiss")
+@role_required(Role.staff)
+def dismiss_suggestion(company_id: int, partner_id: int) -> ResponseReturnValue:
+    return suggestion_action(company_id, partner_id, accept=False)
+
+
+# --- links -----------------------------------------------------------------------------------
+
+
+@blueprint.post("/partners/links/<int:link_id>/status")
+@role_required(Role.staff)
+def change_link_status(link_id: int) -> ResponseReturnValue:
+    link = link_or_404(link_id)
+    form = LinkStatusForm()
+    if not form.validate_on_submit():
+        flash(f"New status: {' '.join(form.status.errors)}", "error")
+        return back_to(link)
+    try:
+        services.change_link_status(link, LinkStatus(form.status.data), current_user)
+    except services.PartnerError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Link to {link.partner.name} is now {link.status.label.lower()}.", "success")
+    return back_to(link)
+
+
+@blueprint.post("/partners/links/<int:link_id>/introduce")
+@role_required(Role.staff)
+def introduce(link_id: int) -> ResponseReturnValue:
+    link = link_or_404(link_id)
+    try:
+        message = services.introduce(link, current_user)
+    except services.PartnerError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Introduction to {link.partner.name} queued for {message.to_email}.", "success")
+    return back_to(link)

@@ -1,0 +1,121 @@
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from crm.auth.models import User
+from crm.extensions import db
+from crm.leads.models import Company, company_needs
+from crm.partners.models import Capability, Partner
+from crm.partners.services import PartnerError, merge_capabilities
+from tests.helpers import submit_form
+
+Capabilities = Callable[[str], Capability]
+
+
+def test_the_seed_holds_the_capability_vocabulary(capability: Capabilities) -> None:
+    assert db.session.scalar(select(func.count()).select_from(Capability)) == 27
+    assert capability("gmp-production").label == "GMP production"
+
+
+def test_an_admin_adds_a_tag_with_a_slug_made_from_its_label(
+    client: FlaskClient, admin_user: User, login: Callable[[User], None], seeded: None
+) -> None:
+    login(admin_user)
+    response = submit_form(client, "/partners/capabilities", {"label": "Cyclotron time"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Capability.label).where(Capability.slug == "cyclotron-time"))
+
+
+def test_a_tag_with_a_taken_slug_is_rejected(
+    client: FlaskClient, admin_user: User, login: Callable[[User], None], seeded: None
+) -> None:
+    login(admin_user)
+    response = submit_form(client, "/partners/capabilities", {"label": "HPLC", "slug": "hplc"})
+    assert response.status_code == 422
+    assert "exists already" in response.text
+
+
+def test_renaming_a_tag_keeps_it_on_every_company_and_partner(
+    client: FlaskClient,
+    admin_user: User,
+    login: Callable[[User], None],
+    capability: Capabilities,
+    create_company: Callable[..., Company],
+) -> None:
+    company = create_company(needs=("hplc",))
+    hplc = capability("hplc")
+    login(admin_user)
+    url = f"/partners/capabilities/{hplc.id}"
+    response = submit_form(client, url, {"label": "HPLC testing", "slug": "hplc-testing"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [c.slug for c in db.session.get(Company, company.id).needs] == ["hplc-testing"]
+    cup = db.session.scalars(select(Partner).where(Partner.slug == "cup-laboratorien")).one()
+    assert "HPLC testing" in [c.label for c in cup.capabilities]
+
+
+def test_merging_tags_repoints_needs_and_capabilities_without_duplicates(
+    capability: Capabilities, create_company: Callable[..., Company]
+) -> None:
+    both = create_company(needs=("radiopharmaceutical-analytics", "sterility-testing"))
+    only_merged = create_company(needs=("radiopharmaceutical-analytics",))
+    analytics, sterility = (
+        capability("radiopharmaceutical-analytics"),
+        capability("sterility-testing"),
+    )
+    merge_capabilities(analytics, sterility)
+    db.session.commit()
+    assert [c.slug for c in db.session.get(Company, both.id).needs] == ["sterility-testing"]
+    assert [c.slug for c in db.session.get(Company, only_merged.id).needs] == ["sterility-testing"]
+    cup = db.session.scalars(select(Partner).where(Partner.slug == "cup-laboratorien")).one()
+    assert [c.slug for c in cup.capabilities].count("sterility-testing") == 1
+    assert "radiopharmaceutical-analytics" not in [c.slug for c in cup.capabilities]
+    assert db.session.scalar(select(func.count()).select_from(company_needs)) == 2
+    gone = select(Capability).where(Capability.slug == "radiopharmaceutical-analytics")
+    assert db.session.scalar(gone) is None
+
+
+def test_a_tag_cannot_be_merged_into_itself(capability: Capabilities) -> None:
+    hplc = capability("hplc")
+    try:
+        merge_capabilities(hplc, hplc)
+    except PartnerError as error:
+        assert "two different tags" in str(error)
+    else:
+        raise AssertionError("merging a tag into itself was allowed")
+
+
+def test_an_admin_merges_two_tags_on_the_vocabulary_page(
+    client: FlaskClient, admin_user: User, login: Callable[[User], None], capability: Capabilities
+) -> None:
+    hplc, particles = capability("hplc"), capability("particle-analysis")
+    login(admin_user)
+    response = submit_form(
+        client,
+        "/partners/capabilities/merge",
+        {"merged": hplc.id, "into": particles.id},
+        form_page="/partners/capabilities",
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(Capability).where(Capability.slug == "hplc")) is None
+
+
+def test_merging_with_an_unknown_tag_id_is_a_validation_error(
+    client: FlaskClient, admin_user: User, login: Callable[[User], None], capability: Capabilities
+) -> None:
+    login(admin_user)
+    response = submit_form(
+        client,
+        "/partners/capabilities/merge",
+        {"merged": "99999", "into": capability("hplc").id},
+        form_page="/partners/capabilities",
+    )
+    assert response.status_code == 422
+    assert 'id="merged-error"' in response.text
+
+
+def test_staff_who_are_not_admins_cannot_manage_the_vocabulary(
+    staff_client: FlaskClient, seeded: None
+) -> None:
+    assert staff_client.get("/partners/capabilities").status_code == 403
