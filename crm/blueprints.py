@@ -10,7 +10,12 @@ from crm.auth import admin_routes as user_admin_routes
 from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
 from crm.auth.models import Role
+from crm.calendar import routes as calendar_routes
+from crm.mail import cli as mail_cli
+from crm.mail import routes as outbox_routes
+from crm.reminders import cli as reminders_cli
 from crm.seed import cli as seed_cli
+from crm.worker import worker
 
 
 def register(app: Flask) -> None:
@@ -19,6 +24,11 @@ def register(app: Flask) -> None:
     app.register_blueprint(user_admin_routes.blueprint)
     app.cli.add_command(auth_cli.users)
     app.cli.add_command(seed_cli.seed)
+    app.register_blueprint(calendar_routes.blueprint)
+    app.register_blueprint(outbox_routes.blueprint)
+    app.cli.add_command(mail_cli.mail)
+    app.cli.add_command(reminders_cli.reminders)
+    app.cli.add_command(worker)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

@@ -1,0 +1,21 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from crm.mail.models import OutboxStatus
+
+
+class OutboxFilterForm(FlaskForm):
+    """The status filter of the outbox list, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status",
+        choices=[("", "All")] + [(status.value, status.value.title()) for status in OutboxStatus],
+        default="",
+    )
+
+
+class OutboxActionForm(FlaskForm):
+    """Retry or cancel: nothing to fill in but the CSRF token."""
