@@ -17,6 +17,9 @@ from crm.events.models import Registration
 from crm.extensions import db
 from crm.mail.models import OutboxMessage
 
+# 7-bit transport for every text part, whatever the language: no server has to accept 8BITMIME.
+TEXT_ENCODING = "quoted-printable"
+
 
 def sender_address() -> Address:
     name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
@@ -50,14 +53,16 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = make_msgid(domain=calendar_host())
     email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"
-    email.set_content(message.text_body)
+    email.set_content(message.text_body, cte=TEXT_ENCODING)
     if message.html_body:
-        email.add_alternative(message.html_body, subtype="html")
+        email.add_alternative(message.html_body, subtype="html", cte=TEXT_ENCODING)
     if invitation := invitation_text(message):
         method, text = invitation
         if not email.is_multipart():
             email.make_alternative()
-        email.add_alternative(text, subtype="calendar", params={"method": method.value})
+        email.add_alternative(
+            text, subtype="calendar", params={"method": method.value}, cte=TEXT_ENCODING
+        )
         email.add_attachment(
             text.encode(), maintype="application", subtype="ics", filename="invite.ics"
         )
