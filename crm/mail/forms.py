@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SelectChoice, SelectField
 
 from crm.mail.models import OutboxStatus
 
@@ -12,7 +12,8 @@ class OutboxFilterForm(FlaskForm):
 
     status = SelectField(
         "Status",
-        choices=[("", "All")] + [(status.value, status.value.title()) for status in OutboxStatus],
+        choices=[SelectChoice("", "All")]
+        + [SelectChoice(status.value, status.value.title()) for status in OutboxStatus],
         default="",
     )
 
