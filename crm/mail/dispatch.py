@@ -6,7 +6,7 @@ a dispatcher that died is claimed again once its claim is older than MAIL_CLAIM_
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -35,20 +35,44 @@ class DispatchReport:
         return "\n".join([summary, *self.errors])
 
 
+def claim_expired_before() -> datetime:
+    return utcnow() - timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+
+
 def is_due() -> ColumnElement[bool]:
-    now = utcnow()
-    claim_expired_before = now - timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
     return or_(
-        and_(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now),
+        and_(
+            OutboxMessage.status == OutboxStatus.pending,
+            OutboxMessage.next_attempt_at <= utcnow(),
+        ),
         and_(
             OutboxMessage.status == OutboxStatus.sending,
-            OutboxMessage.claimed_at < claim_expired_before,
+            OutboxMessage.claimed_at < claim_expired_before(),
         ),
+    )
+
+
+def fail_abandoned() -> None:
+    """A row whose dispatcher died on every one of its attempts is not claimed forever."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.sending,
+            OutboxMessage.claimed_at < claim_expired_before(),
+            OutboxMessage.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"],
+        )
+        .values(
+            status=OutboxStatus.failed,
+            claimed_at=None,
+            last_error="The dispatcher stopped while sending, on every attempt.",
+        )
+        .execution_options(synchronize_session=False)
     )
 
 
 def claim_due(limit: int = CLAIM_BATCH_SIZE) -> list[int]:
     """Mark up to ``limit`` due messages as being sent by this dispatcher and commit the claim."""
+    fail_abandoned()
     candidates = db.session.scalars(
         select(OutboxMessage.id)
         .where(is_due())

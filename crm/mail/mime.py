@@ -26,28 +26,44 @@ def sender_address() -> Address:
     return Address(display_name=single_line(name), addr_spec=address)
 
 
-def invitation_text(message: OutboxMessage) -> tuple[CalendarMethod, str] | None:
-    """The calendar text for a mail that carries an invitation, or None."""
-    if message.calendar_method is None or message.registration_id is None:
-        return None
-    registration = db.session.get(Registration, message.registration_id)
-    if registration is None:
-        return None
+def organiser_address(registration: Registration) -> Address:
+    """Replies, calendar ones included, go to the event's organiser: a mailbox staff read."""
+    event = registration.event
+    return Address(display_name=single_line(event.organiser_name), addr_spec=event.organiser_email)
+
+
+def add_invitation(email: EmailMessage, message: OutboxMessage, registration: Registration) -> None:
+    """The iMIP part last in multipart/alternative, and the same calendar as ``invite.ics``."""
+    assert message.calendar_method is not None
     method = CalendarMethod(message.calendar_method)
     sequence = (
         message.calendar_sequence
         if message.calendar_sequence is not None
         else registration.sequence
     )
-    calendar = invitation_for(registration, method, sequence)
-    return method, calendar.to_ical().decode()
+    text = invitation_for(registration, method, sequence).to_ical().decode()
+    if not email.is_multipart():
+        email.make_alternative()
+    email.add_alternative(
+        text, subtype="calendar", params={"method": method.value}, cte=TEXT_ENCODING
+    )
+    email.add_attachment(
+        text.encode(), maintype="application", subtype="ics", filename="invite.ics"
+    )
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
     """Headers from the outbox row (line breaks cannot reach them) and the bodies as parts."""
+    registration = (
+        db.session.get(Registration, message.registration_id)
+        if message.registration_id is not None
+        else None
+    )
     email = EmailMessage(policy=SMTP)
     email["From"] = sender_address()
     email["To"] = Address(display_name=single_line(message.to_name), addr_spec=message.to_email)
+    if registration is not None:
+        email["Reply-To"] = organiser_address(registration)
     email["Subject"] = single_line(message.subject)
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = make_msgid(domain=calendar_host())
@@ -56,14 +72,6 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email.set_content(message.text_body, cte=TEXT_ENCODING)
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html", cte=TEXT_ENCODING)
-    if invitation := invitation_text(message):
-        method, text = invitation
-        if not email.is_multipart():
-            email.make_alternative()
-        email.add_alternative(
-            text, subtype="calendar", params={"method": method.value}, cte=TEXT_ENCODING
-        )
-        email.add_attachment(
-            text.encode(), maintype="application", subtype="ics", filename="invite.ics"
-        )
+    if registration is not None and message.calendar_method is not None:
+        add_invitation(email, message, registration)
     return email

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from babel.dates import format_date, format_datetime
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from crm.calendar.ics import public_event_url
 from crm.db import utcnow
@@ -73,7 +73,12 @@ def nearest_due_offset(event: Event, now: datetime) -> tuple[int, datetime] | No
 
 def due_reminders(now: datetime) -> list[DueReminder]:
     """Reminders that should be queued at ``now`` and have not been queued yet."""
-    events = db.session.scalars(select(Event).where(Event.status == EventStatus.published)).all()
+    events = db.session.scalars(
+        select(Event).where(
+            Event.status == EventStatus.published,
+            or_(Event.starts_at > now, Event.starts_on >= (now - timedelta(days=1)).date()),
+        )
+    ).all()
     reminders = []
     for event in events:
         if event.begins_at <= now:

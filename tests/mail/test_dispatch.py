@@ -239,6 +239,27 @@ def test_a_message_left_sending_by_a_dead_dispatcher_is_sent_after_the_claim_tim
     assert len(smtp_server.messages) == 1
 
 
+def test_a_message_whose_dispatcher_died_on_every_attempt_fails(
+    smtp_server: SMTPServer,
+    two_attempts: None,
+    app: Flask,
+    create_message: Callable[..., OutboxMessage],
+    clock: Callable[[str], None],
+) -> None:
+    clock(NOON)
+    message = create_message()
+    message.status = OutboxStatus.sending
+    message.attempts = 2
+    message.claimed_at = datetime(2025, 10, 21, 11, 0, tzinfo=UTC)
+    db.session.commit()
+
+    dispatch_due()
+
+    db.session.refresh(message)
+    assert message.status is OutboxStatus.failed
+    assert smtp_server.messages == []
+
+
 def test_the_dispatch_command_sends_what_is_due_and_exits(
     app: Flask, create_message: Callable[..., OutboxMessage]
 ) -> None:

@@ -259,3 +259,34 @@ def test_the_stamp_is_the_sending_time(invite: Invite, clock: Callable[[str], No
     stamp = vevent(invite()).decoded("DTSTAMP")
 
     assert stamp == datetime(2025, 10, 1, 6, 30, tzinfo=UTC)
+
+
+def test_replies_go_to_the_organiser(invite: Invite) -> None:
+    message = invite()
+
+    assert message["Reply-To"].addresses[0].addr_spec == "events@nuklid.example.org"
+
+
+def test_an_invitation_without_an_html_body_still_ends_with_the_calendar(
+    smtp_server: SMTPServer, app: Flask, create_registration: Callable[..., Registration]
+) -> None:
+    registration = create_registration()
+    queue_mail(
+        "invite:registration:1:seq:0",
+        to_email=registration.email,
+        to_name=registration.name,
+        subject="Promoted from the waiting list",
+        text_body="A seat is yours.",
+        calendar_method="REQUEST",
+        calendar_sequence=0,
+        registration_id=registration.id,
+    )
+    db.session.commit()
+
+    dispatch_due()
+
+    message = email.message_from_bytes(smtp_server.messages[0]["data"], policy=default)
+    assert [part.get_content_type() for part in message.get_payload()[0].get_payload()] == [
+        "text/plain",
+        "text/calendar",
+    ]
