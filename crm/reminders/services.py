@@ -8,7 +8,7 @@ go out at most once.
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time, get_timezone_name
 from flask import current_app, render_template
 from sqlalchemy import or_, select
 
@@ -119,7 +119,9 @@ def when_text(event: Event, language: str) -> str:
             return first
         return f"{first} - {format_date(event.ends_on, format='full', locale=language)}"
     local = event.begins_at.astimezone(event.zone)
-    return format_datetime(local, format="full", locale=language)
+    day = format_date(local, format="full", locale=language)
+    hour = format_time(local, format="short", locale=language)
+    return f"{day}, {hour} ({get_timezone_name(local, locale=language)})"
 
 
 def queue_reminder(reminder: DueReminder) -> OutboxMessage:

@@ -232,7 +232,7 @@ def test_an_english_reminder_shows_the_local_time_of_the_event(
     message = db.session.scalar(select(OutboxMessage))
     assert message is not None
     assert message.subject.startswith("Reminder:")
-    assert "9:00" in message.text_body
+    assert "2025, 9:00\u202fAM (Central European Standard Time)" in message.text_body
     assert "http://localhost/events/" in message.text_body
     assert "Ben &lt;Admin&gt;" in (message.html_body or "")
 
