@@ -111,34 +111,38 @@ def record_on_timeline(message: OutboxMessage) -> None:
         )
 
 
-def send_claimed(message: OutboxMessage, report: DispatchReport) -> None:
+def record_failure(
+    message: OutboxMessage, error: str, *, is_permanent: bool, report: DispatchReport
+) -> None:
     config = current_app.config
+    mark_failed_attempt(
+        message,
+        error,
+        is_permanent=is_permanent,
+        max_attempts=config["MAIL_MAX_ATTEMPTS"],
+        retry_base_seconds=config["MAIL_RETRY_BASE_SECONDS"],
+    )
+    report.errors.append(f"{message.key}: {error}")
+    if message.status is OutboxStatus.failed:
+        report.failed += 1
+    else:
+        report.retrying += 1
+
+
+def send_claimed(message: OutboxMessage, report: DispatchReport) -> None:
+    """Deliver one claimed message; an unusable address or a 5xx refusal is final."""
     try:
         deliver(build_email(message))
     except (PermanentFailure, ValueError) as error:
-        failure: tuple[str, bool] | None = (str(error), True)
+        record_failure(message, str(error), is_permanent=True, report=report)
     except OSError as error:
-        failure = (f"{type(error).__name__}: {error}", False)
+        record_failure(
+            message, f"{type(error).__name__}: {error}", is_permanent=False, report=report
+        )
     else:
-        failure = None
-    if failure is None:
         mark_sent(message)
         record_on_timeline(message)
         report.sent += 1
-    else:
-        error_text, is_permanent = failure
-        mark_failed_attempt(
-            message,
-            error_text,
-            is_permanent=is_permanent,
-            max_attempts=config["MAIL_MAX_ATTEMPTS"],
-            retry_base_seconds=config["MAIL_RETRY_BASE_SECONDS"],
-        )
-        report.errors.append(f"{message.key}: {error_text}")
-        if message.status is OutboxStatus.failed:
-            report.failed += 1
-        else:
-            report.retrying += 1
     db.session.commit()
 
 

@@ -27,14 +27,14 @@ class PreparedMessage(Message):
         return self.email.as_bytes(policy=SMTP)
 
 
-def envelope_address(header_value: object) -> str:
-    addresses = getattr(header_value, "addresses", ())
-    return addresses[0].addr_spec
+def envelope_address(email: EmailMessage, header: str) -> str:
+    """The bare address of a one-address header, for the SMTP envelope."""
+    return email[header].addresses[0].addr_spec
 
 
 def send_over_smtp(email: EmailMessage) -> None:
     prepared = PreparedMessage(
-        email, sender=envelope_address(email["From"]), recipient=envelope_address(email["To"])
+        email, sender=envelope_address(email, "From"), recipient=envelope_address(email, "To")
     )
     try:
         with mail.connect() as connection:

@@ -206,6 +206,22 @@ def test_a_permanent_rejection_fails_at_once_without_retrying(
     assert "550" in (message.last_error or "")
 
 
+@pytest.mark.parametrize("address", ["no-domain", "x@isotopia.example\r\nBcc: y@example.org"])
+def test_an_unusable_address_fails_at_once_and_reaches_no_server(
+    smtp_server: SMTPServer,
+    app: Flask,
+    create_message: Callable[..., OutboxMessage],
+    address: str,
+) -> None:
+    message = create_message(to_email=address)
+
+    dispatch_due()
+
+    db.session.refresh(message)
+    assert message.status is OutboxStatus.failed
+    assert smtp_server.messages == []
+
+
 def test_a_temporary_rejection_is_retried(
     smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
 ) -> None:
