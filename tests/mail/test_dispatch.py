@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from crm import create_app
-from crm.extensions import db
+from crm.extensions import db, mail
 from crm.leads.models import Activity, ActivityKind, Company
 from crm.mail.dispatch import dispatch_due
 from crm.mail.models import OutboxMessage, OutboxStatus
@@ -37,6 +37,17 @@ def test_a_due_message_is_sent_over_smtp_and_marked_sent(
     db.session.refresh(message)
     assert message.status is OutboxStatus.sent
     assert message.sent_at is not None
+
+
+def test_smtp_mail_goes_through_flask_mail_so_its_recording_sees_it(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    create_message(subject="Recorded")
+
+    with mail.record_messages() as recorded:
+        dispatch_due()
+
+    assert [message.subject for message in recorded] == ["Recorded"]
 
 
 def test_the_file_transport_writes_each_message_as_an_eml_file(

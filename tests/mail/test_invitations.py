@@ -2,10 +2,11 @@
 
 import email
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import default
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -290,3 +291,24 @@ def test_an_invitation_without_an_html_body_still_ends_with_the_calendar(
         "text/plain",
         "text/calendar",
     ]
+
+
+@pytest.mark.parametrize(
+    ("local_start", "utc_text"),
+    [
+        (datetime(2025, 10, 28, 9, 0), "20251028T080000Z"),
+        (datetime(2025, 10, 24, 9, 0), "20251024T070000Z"),
+        (datetime(2026, 3, 27, 9, 0), "20260327T080000Z"),
+        (datetime(2026, 3, 31, 9, 0), "20260331T070000Z"),
+    ],
+)
+def test_timed_events_on_either_side_of_a_dst_change_start_at_the_local_hour(
+    invite: Invite, create_event: Callable[..., Event], local_start: datetime, utc_text: str
+) -> None:
+    starts_at = local_start.replace(tzinfo=ZoneInfo("Europe/Berlin"))
+    event = create_event(starts_at=starts_at, ends_at=starts_at + timedelta(hours=6))
+
+    message = invite(event=event)
+
+    assert f"DTSTART:{utc_text}" in calendar_text(message).splitlines()
+    assert vevent(message).decoded("DTSTART").astimezone(ZoneInfo("Europe/Berlin")).hour == 9
