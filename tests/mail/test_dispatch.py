@@ -217,7 +217,11 @@ def test_a_permanent_rejection_fails_at_once_without_retrying(
     assert "550" in (message.last_error or "")
 
 
-@pytest.mark.parametrize("address", ["no-domain", "x@isotopia.example\r\nBcc: y@example.org"])
+@pytest.mark.parametrize(
+    "address",
+    ["no-domain", "x@isotopia.example\r\nBcc: y@example.org"],
+    ids=["without-domain", "with-line-break"],
+)
 def test_an_unusable_address_fails_at_once_and_reaches_no_server(
     smtp_server: SMTPServer,
     app: Flask,
