@@ -67,11 +67,12 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = single_line(message.subject)
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = make_msgid(domain=calendar_host())
-    email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text_body, cte=TEXT_ENCODING)
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html", cte=TEXT_ENCODING)
     if registration is not None and message.calendar_method is not None:
         add_invitation(email, message, registration)
+    # Set last: turning the message multipart moves every Content-* header into the first part.
+    email["Content-Language"] = message.language
     return email

@@ -52,6 +52,7 @@ def invite(
             subject=f"Your registration: {registration.event.title}",
             text_body="You are registered.",
             html_body="<p>You are registered.</p>",
+            language=registration.language,
             calendar_method=method,
             calendar_sequence=registration.sequence,
             registration_id=registration.id,
@@ -312,3 +313,9 @@ def test_timed_events_on_either_side_of_a_dst_change_start_at_the_local_hour(
 
     assert f"DTSTART:{utc_text}" in calendar_text(message).splitlines()
     assert vevent(message).decoded("DTSTART").astimezone(ZoneInfo("Europe/Berlin")).hour == 9
+
+
+def test_the_mail_names_the_registrants_language(invite: Invite) -> None:
+    message = invite(language="de")
+
+    assert message["Content-Language"] == "de"
