@@ -45,6 +45,25 @@ def test_a_seven_day_reminder_keeps_the_local_hour_across_the_march_change(
     assert reminder_due_at(event, 7) == datetime(2026, 3, 24, 8, 0, tzinfo=UTC)
 
 
+def test_in_march_the_reminder_goes_out_at_nine_winter_time_and_not_an_hour_early(
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+    clock: Clock,
+) -> None:
+    event = create_event(
+        starts_at=AFTER_MARCH_CHANGE, ends_at=datetime(2026, 3, 31, 15, 0, tzinfo=UTC)
+    )
+    registration = create_registration(event=event)
+    clock("2026-03-24T07:59:00+00:00")
+    queue_due_reminders_now()
+    assert queued_keys() == []
+
+    clock("2026-03-24T08:00:00+00:00")
+    queue_due_reminders_now()
+
+    assert queued_keys() == [f"reminder:7d:registration:{registration.id}"]
+
+
 def test_an_all_day_reminder_is_due_at_nine_local_time_n_days_before_the_first_day(
     create_event: Callable[..., Event],
 ) -> None:
