@@ -16,7 +16,3 @@ class OutboxFilterForm(FlaskForm):
         + [SelectChoice(status.value, status.value.title()) for status in OutboxStatus],
         default="",
     )
-
-
-class OutboxActionForm(FlaskForm):
-    """Retry or cancel: nothing to fill in but the CSRF token."""

@@ -10,7 +10,7 @@ from crm.auth.access import role_required
 from crm.auth.models import Role
 from crm.extensions import db
 from crm.mail import services
-from crm.mail.forms import OutboxActionForm, OutboxFilterForm
+from crm.mail.forms import OutboxFilterForm
 from crm.mail.models import OutboxMessage, OutboxStatus
 
 blueprint = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
@@ -24,21 +24,15 @@ def index() -> str | tuple[str, int]:
     form = OutboxFilterForm(request.args)
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
     if not form.validate():
-        return render_template(
-            "mail/outbox.html", form=form, messages=[], action_form=OutboxActionForm()
-        ), 400
+        return render_template("mail/outbox.html", form=form, messages=[]), 400
     if form.status.data:
         query = query.where(OutboxMessage.status == OutboxStatus(form.status.data))
     messages = db.session.scalars(query).all()
-    return render_template(
-        "mail/outbox.html", form=form, messages=messages, action_form=OutboxActionForm()
-    )
+    return render_template("mail/outbox.html", form=form, messages=messages)
 
 
 def act_on(message_id: int, change: Callable[[OutboxMessage], None]) -> Response:
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    if not OutboxActionForm().validate_on_submit():
-        abort(400, description="The form has expired; please try again.")
     try:
         change(message)
     except services.InvalidTransition as error:
