@@ -15,15 +15,20 @@ from crm.auth import admin_routes as user_admin_routes
 from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
 from crm.auth.models import Role
+from crm.calendar import routes as calendar_routes
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
 from crm.leads import routes as leads_routes
+from crm.mail import cli as mail_cli
+from crm.mail import routes as outbox_routes
 from crm.partners import cli as partners_cli
 from crm.partners import routes as partners_routes
 from crm.privacy import cli as privacy_cli
 from crm.privacy import routes as privacy_routes
+from crm.reminders import cli as reminders_cli
 from crm.routing import DatabaseIdConverter
 from crm.seed import cli as seed_cli
+from crm.worker import worker
 
 API_BLUEPRINTS = (api_events.blueprint, api_partners.blueprint, api_companies.blueprint)
 
@@ -46,6 +51,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(leads_cli.leads)
     app.register_blueprint(partners_routes.blueprint)
     app.cli.add_command(partners_cli.partners)
+    app.register_blueprint(calendar_routes.blueprint)
+    app.register_blueprint(outbox_routes.blueprint)
+    app.cli.add_command(mail_cli.mail)
+    app.cli.add_command(reminders_cli.reminders)
+    app.cli.add_command(worker)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

@@ -1,0 +1,45 @@
+"""Subscribable calendar files of published events (METHOD:PUBLISH)."""
+
+from collections.abc import Sequence
+
+from flask import Blueprint, Response, abort, request
+from sqlalchemy import select
+
+from crm.calendar.ics import listing_of
+from crm.events.models import Event, EventStatus
+from crm.extensions import db
+
+blueprint = Blueprint("calendar", __name__)
+
+CALENDAR_MIMETYPE = "text/calendar"
+
+
+def calendar_response(events: Sequence[Event], filename: str) -> Response:
+    """The file with an ETag of its content and Last-Modified of the latest change; 304 if fresh."""
+    response = Response(listing_of(events).to_ical(), mimetype=CALENDAR_MIMETYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    if events:
+        response.last_modified = max(event.updated_at for event in events)
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@blueprint.get("/events/<slug>.ics")
+def event_file(slug: str) -> Response:
+    event = db.session.scalar(
+        select(Event).where(Event.slug == slug, Event.status == EventStatus.published)
+    )
+    if event is None:
+        abort(404, description="There is no published event at this address.")
+    return calendar_response([event], f"{event.slug}.ics")
+
+
+@blueprint.get("/calendar.ics")
+def feed() -> Response:
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.status == EventStatus.published)
+        .order_by(Event.starts_at, Event.starts_on, Event.id)
+    ).all()
+    return calendar_response(events, "nuklid-events.ics")

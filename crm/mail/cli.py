@@ -1,0 +1,21 @@
+import click
+from flask.cli import with_appcontext
+
+from crm.mail.dispatch import dispatch_due
+from crm.worker import Worker
+
+
+@click.group("mail")
+def mail() -> None:
+    """Send the outbox."""
+
+
+@mail.command("dispatch")
+@click.option("--once", is_flag=True, help="Send what is due now and exit.")
+@with_appcontext
+def dispatch(once: bool) -> None:
+    """Claim due outbox messages and send them; without --once keep doing so until SIGTERM."""
+    worker = Worker(steps=[dispatch_due])
+    if not once:
+        worker.install_signal_handlers()
+    worker.run(once=once)

@@ -1,0 +1,164 @@
+"""Which reminders are due, and queueing them.
+
+Reminders are computed from the event each time, never stored ahead, so when an event moves its
+unsent reminders move with it. The outbox key ``reminder:<N>d:registration:<id>`` makes each one
+go out at most once.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from babel.dates import format_date, format_time, get_timezone_name
+from flask import current_app, render_template
+from sqlalchemy import or_, select
+
+from crm.calendar.ics import public_event_url
+from crm.db import utcnow
+from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
+from crm.extensions import db
+from crm.mail.models import OutboxMessage
+from crm.mail.outbox import queue_mail
+
+SUBJECTS = {
+    "en": "Reminder: {title} on {day}",
+    "de": "Erinnerung: {title} am {day}",
+}
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    registration: Registration
+    offset_days: int
+    due_at: datetime
+
+    @property
+    def key(self) -> str:
+        return reminder_key(self.offset_days, self.registration.id)
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.registration.email}, due {self.due_at.isoformat()})"
+
+
+def reminder_key(offset_days: int, registration_id: int) -> str:
+    return f"reminder:{offset_days}d:registration:{registration_id}"
+
+
+def reminder_due_at(event: Event, offset_days: int) -> datetime:
+    """The instant a reminder ``offset_days`` calendar days before the event is due, in UTC.
+
+    Timed events: the same local wall-clock time N days earlier in the event's zone (so across a
+    DST change the UTC hour differs). All-day events: REMINDER_LOCAL_HOUR local time.
+    """
+    zone = event.zone
+    if event.is_all_day:
+        assert event.starts_on is not None
+        day = event.starts_on - timedelta(days=offset_days)
+        local_time = time(hour=current_app.config["REMINDER_LOCAL_HOUR"])
+    else:
+        local_start = event.begins_at.astimezone(zone)
+        day = local_start.date() - timedelta(days=offset_days)
+        local_time = local_start.time()
+    return datetime.combine(day, local_time, zone).astimezone(UTC)
+
+
+def nearest_due_offset(event: Event, now: datetime) -> tuple[int, datetime] | None:
+    """Of the offsets already due, the one closest to the event (a missed run sends only it)."""
+    due = [
+        (offset, reminder_due_at(event, offset))
+        for offset in event.reminder_offsets_days
+        if reminder_due_at(event, offset) <= now
+    ]
+    return min(due, default=None)
+
+
+def due_reminders(now: datetime) -> list[DueReminder]:
+    """Reminders that should be queued at ``now`` and have not been queued yet."""
+    events = db.session.scalars(
+        select(Event).where(
+            Event.status == EventStatus.published,
+            or_(Event.starts_at > now, Event.starts_on >= (now - timedelta(days=1)).date()),
+        )
+    ).all()
+    reminders = []
+    for event in events:
+        if event.begins_at <= now:
+            continue
+        nearest = nearest_due_offset(event, now)
+        if nearest is None:
+            continue
+        offset_days, due_at = nearest
+        registrations = db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.confirmed,
+            )
+            .order_by(Registration.id)
+        ).all()
+        candidates = [
+            DueReminder(registration, offset_days, due_at)
+            for registration in registrations
+            if (registration.confirmed_at or registration.created_at) <= due_at
+        ]
+        queued = set(
+            db.session.scalars(
+                select(OutboxMessage.key).where(
+                    OutboxMessage.key.in_([reminder.key for reminder in candidates])
+                )
+            )
+        )
+        reminders.extend(reminder for reminder in candidates if reminder.key not in queued)
+    return reminders
+
+
+def when_text(event: Event, language: str) -> str:
+    if event.is_all_day:
+        assert event.starts_on is not None and event.ends_on is not None
+        first = format_date(event.starts_on, format="full", locale=language)
+        if event.ends_on == event.starts_on:
+            return first
+        return f"{first} - {format_date(event.ends_on, format='full', locale=language)}"
+    local = event.begins_at.astimezone(event.zone)
+    day = format_date(local, format="full", locale=language)
+    hour = format_time(local, format="short", locale=language)
+    return f"{day}, {hour} ({get_timezone_name(local, locale=language)})"
+
+
+def queue_reminder(reminder: DueReminder) -> OutboxMessage:
+    registration = reminder.registration
+    event = registration.event
+    language = registration.language if registration.language in SUBJECTS else "en"
+    context = {
+        "registration": registration,
+        "event": event,
+        "language": language,
+        "offset_days": reminder.offset_days,
+        "when": when_text(event, language),
+        "event_url": public_event_url(event),
+    }
+    day = format_date(event.begins_at.astimezone(event.zone), format="long", locale=language)
+    return queue_mail(
+        reminder.key,
+        to_email=registration.email,
+        to_name=registration.name,
+        subject=SUBJECTS[language].format(title=event.title, day=day),
+        text_body=render_template("mail/reminder.txt", **context),
+        html_body=render_template("mail/reminder.html", **context),
+        language=language,
+        registration_id=registration.id,
+        company_id=registration.company_id,
+    )
+
+
+def queue_due_reminders(now: datetime) -> list[DueReminder]:
+    reminders = due_reminders(now)
+    for reminder in reminders:
+        queue_reminder(reminder)
+    return reminders
+
+
+def queue_due_reminders_now() -> str:
+    """The worker's step: queue what is due now and commit."""
+    reminders = queue_due_reminders(utcnow())
+    db.session.commit()
+    return f"{len(reminders)} reminders queued"

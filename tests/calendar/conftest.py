@@ -1,0 +1,7 @@
+from tests.mail.factories import (  # noqa: F401
+    create_company,
+    create_event,
+    create_message,
+    create_registration,
+    event,
+)

@@ -1,0 +1,33 @@
+"""Snapshots of the reminder mail in both languages; a changed template must change these files."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from crm.events.models import Event, Registration
+from crm.extensions import db
+from crm.mail.models import OutboxMessage
+from crm.reminders.services import queue_due_reminders
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_reminder_mail_matches_its_snapshot(
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+    language: str,
+) -> None:
+    event = create_event(slug="site-tour", title="Site tour of the nukliD campus")
+    create_registration(event=event, name="Anna Berg", language=language)
+
+    queue_due_reminders(datetime(2025, 10, 21, 7, 0, tzinfo=UTC))
+
+    message = db.session.scalar(select(OutboxMessage))
+    assert message is not None
+    assert message.subject == (SNAPSHOTS / f"reminder.{language}.subject").read_text().strip()
+    assert message.text_body == (SNAPSHOTS / f"reminder.{language}.txt").read_text()
+    assert message.html_body == (SNAPSHOTS / f"reminder.{language}.html").read_text()
