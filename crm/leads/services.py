@@ -33,6 +33,9 @@ from crm.mail.models import OutboxMessage
 from crm.partners.models import Capability
 
 OFFICE_ZONE = ZoneInfo("Europe/Berlin")
+MAX_ID = 2**31 - 1  # integer primary keys; larger numbers name no row
+MAX_COUNT = 1_000_000_000
+MAX_CAPEX_EUR = 10**15
 
 # Fields staff set through the company form or an import; the stage moves only via move_stage.
 EDITABLE_FIELDS = frozenset(
