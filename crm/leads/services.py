@@ -1,7 +1,6 @@
 """Domain operations on leads: create, edit, archive, move stage, follow up, merge."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -310,12 +309,6 @@ def open_tasks_of(owner: User) -> list[FollowUpTask]:
             .order_by(FollowUpTask.due_on, FollowUpTask.id)
         )
     )
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    company: Company
-    reason: str
 
 
 # Every column pointing at a company whose rows follow a merged duplicate to its survivor.
