@@ -16,7 +16,13 @@ from crm.extensions import db
 from crm.leads.matching import domain_of_url
 from crm.leads.models import InvestmentType, LeadSource, Stage
 from crm.leads.names import normalise_company_name
-from crm.leads.services import create_company, possible_duplicates, save_contact
+from crm.leads.services import (
+    MAX_CAPEX_EUR,
+    MAX_COUNT,
+    create_company,
+    possible_duplicates,
+    save_contact,
+)
 from crm.partners.models import Capability
 
 # Header spellings (lower-case, English and German) and the field each stands for.
@@ -213,8 +219,10 @@ class RowChecker:
         if not cleaned.isdigit():
             row.errors.append(f"{name}: {raw!r} is not a whole number of zero or more.")
             return None
-        if name == "likelihood_percent" and int(cleaned) > 100:
-            row.errors.append(f"{name}: between 0 and 100.")
+        limit = {"likelihood_percent": 100, "capex_eur": MAX_CAPEX_EUR}.get(name, MAX_COUNT)
+        if int(cleaned) > limit:
+            row.errors.append(f"{name}: between 0 and {limit:,}.")
+            return None
         return int(cleaned)
 
     def date(self, raw: str, name: str, row: CheckedRow) -> date | None:

@@ -29,13 +29,13 @@ from wtforms.validators import (
 )
 
 from crm.leads.models import ActivityKind, InvestmentType, LeadSource, Stage
-from crm.leads.services import STAFF_ACTIVITY_KINDS
+from crm.leads.services import MAX_CAPEX_EUR, MAX_COUNT, MAX_ID, STAFF_ACTIVITY_KINDS
 
 COUNTRY_CODE = Regexp(r"^[A-Za-z]{2}$", message="Use the two-letter country code, e.g. DE or US.")
 DOMAIN = Regexp(
     r"^(?=.{1,253}$)([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$", message="Give a domain like example.com."
 )
-NOT_NEGATIVE = NumberRange(min=0, message="Must be zero or more.")
+NOT_NEGATIVE = NumberRange(min=0, max=MAX_COUNT, message=f"Must be between 0 and {MAX_COUNT:,}.")
 LANGUAGES = [SelectChoice("en", "English"), SelectChoice("de", "German")]
 
 
@@ -71,7 +71,13 @@ class CompanyForm(FlaskForm):
     )
     new_jobs = IntegerField("New jobs", validators=[Optional(), NOT_NEGATIVE])
     safeguarded_jobs = IntegerField("Safeguarded jobs", validators=[Optional(), NOT_NEGATIVE])
-    capex_eur = IntegerField("Capital expenditure (EUR)", validators=[Optional(), NOT_NEGATIVE])
+    capex_eur = IntegerField(
+        "Capital expenditure (EUR)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_CAPEX_EUR, message="Must be zero or more, in euros."),
+        ],
+    )
     likelihood_percent = IntegerField(
         "Likelihood to land (%)",
         validators=[Optional(), NumberRange(min=0, max=100, message="Between 0 and 100.")],
@@ -151,7 +157,7 @@ class TaskForm(FlaskForm):
 class MergeForm(FlaskForm):
     duplicate_id = IntegerField(
         "Id of the duplicate to merge into this company",
-        validators=[InputRequired(), NumberRange(min=1)],
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_ID, message="Not a company id.")],
     )
 
 

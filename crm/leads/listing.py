@@ -12,6 +12,7 @@ from crm.leads.models import Company, Contact, FollowUpTask, LeadSource, Stage, 
 from crm.partners.models import Capability
 
 PAGE_SIZES = (25, 50, 100, 200)
+MAX_PAGE = 100_000
 SORTS: dict[str, Any] = {
     "name": Company.normalised_name,
     "updated": Company.updated_at,
@@ -41,14 +42,16 @@ class CompanyFilters:
 
         def number(name: str, default: int) -> int:
             value = args.get(name, "")
-            return int(value) if value.isdigit() and int(value) > 0 else default
+            return int(value) if value.isdigit() and 0 < int(value) <= MAX_PAGE else default
 
         per_page = number("per_page", PAGE_SIZES[0])
         sort = args.get("sort", "name")
         return cls(
             q=args.get("q", "").strip()[:200],
             stage=args.get("stage", "") if args.get("stage") in Stage.__members__ else "",
-            owner=args.get("owner", "") if args.get("owner", "").isdigit() else "",
+            owner=args.get("owner", "")
+            if args.get("owner", "").isdigit() and len(args["owner"]) < 10
+            else "",
             country=args.get("country", "").strip().upper()[:2],
             need=args.get("need", "").strip()[:80],
             source=args.get("source", "") if args.get("source") in LeadSource.__members__ else "",

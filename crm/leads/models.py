@@ -1,7 +1,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -89,7 +89,7 @@ class Company(db.Model):
     )
     new_jobs: Mapped[int | None]
     safeguarded_jobs: Mapped[int | None]
-    capex_eur: Mapped[int | None]
+    capex_eur: Mapped[int | None] = mapped_column(BigInteger)
     likelihood_percent: Mapped[int | None]
     estimated_landing_on: Mapped[date | None]
     actual_landing_on: Mapped[date | None]

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -46,6 +46,7 @@ from crm.leads.models import (
 from crm.partners.models import Capability
 
 blueprint = Blueprint("leads", __name__, url_prefix="/leads")
+ModelT = TypeVar("ModelT")
 BOARD_COLUMN_SIZE = 50
 
 
@@ -60,8 +61,14 @@ def all_capabilities() -> list[Capability]:
     return list(db.session.scalars(select(Capability).order_by(Capability.label)))
 
 
+def row_or_404(model: type[ModelT], row_id: int) -> ModelT:
+    if row_id > services.MAX_ID:
+        abort(404)
+    return db.get_or_404(model, row_id)
+
+
 def company_or_404(company_id: int) -> Company:
-    return db.get_or_404(Company, company_id)
+    return row_or_404(Company, company_id)
 
 
 def company_form(company: Company | None = None) -> CompanyForm:
@@ -333,7 +340,7 @@ def add_task(company_id: int) -> ResponseReturnValue:
 @blueprint.post("/tasks/<int:task_id>/done")
 @role_required(Role.staff)
 def complete_task(task_id: int) -> ResponseReturnValue:
-    task = db.get_or_404(FollowUpTask, task_id)
+    task = row_or_404(FollowUpTask, task_id)
     services.complete_task(task)
     db.session.commit()
     if request.form.get("next") == "mine":
@@ -359,7 +366,7 @@ def my_tasks() -> ResponseReturnValue:
 @role_required(Role.staff)
 def contact(company_id: int, contact_id: int | None = None) -> ResponseReturnValue:
     company = company_or_404(company_id)
-    person = db.get_or_404(Contact, contact_id) if contact_id else None
+    person = row_or_404(Contact, contact_id) if contact_id else None
     if person is not None and person.company_id != company.id:
         abort(404)
     form = ContactForm(obj=person)

@@ -1,7 +1,6 @@
 """Domain operations on leads: create, edit, archive, move stage, follow up, merge."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +33,9 @@ from crm.partners.models import Capability
 from crm.partners.services import move_partner_records
 
 OFFICE_ZONE = ZoneInfo("Europe/Berlin")
+MAX_ID = 2**31 - 1  # integer primary keys; larger numbers name no row
+MAX_COUNT = 1_000_000_000
+MAX_CAPEX_EUR = 10**15
 
 # Fields staff set through the company form or an import; the stage moves only via move_stage.
 EDITABLE_FIELDS = frozenset(
@@ -308,12 +310,6 @@ def open_tasks_of(owner: User) -> list[FollowUpTask]:
             .order_by(FollowUpTask.due_on, FollowUpTask.id)
         )
     )
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    company: Company
-    reason: str
 
 
 # Every column pointing at a company whose rows follow a merged duplicate to its survivor.

@@ -57,7 +57,7 @@ def upgrade():
         batch_op.add_column(sa.Column('investment_type', sa.Enum('new_site', 'expansion', 'acquisition', 'joint_venture', 'retention', name='investment_type', native_enum=False), nullable=True))
         batch_op.add_column(sa.Column('new_jobs', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('safeguarded_jobs', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('capex_eur', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('capex_eur', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('likelihood_percent', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('estimated_landing_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('actual_landing_on', sa.Date(), nullable=True))

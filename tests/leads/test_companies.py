@@ -51,7 +51,7 @@ def test_staff_create_a_company_with_its_investment_and_site_requirement(
     [
         ("country", "Germany", "two-letter country code"),
         ("website", "not a url", "full address"),
-        ("new_jobs", "-3", "zero or more"),
+        ("new_jobs", "-3", "between 0 and"),
         ("likelihood_percent", "120", "Between 0 and 100"),
         ("estimated_landing_on", "31.02.2027", "Not a valid date"),
     ],

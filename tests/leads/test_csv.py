@@ -223,3 +223,15 @@ def test_the_export_reads_companies_in_batches_as_lines_are_taken(
     assert header.startswith("id,name")
     assert counted.count == 0
     assert len(list(lines)) == 3
+
+
+def test_a_capex_beyond_any_real_project_is_reported(app: Flask) -> None:
+    report = import_companies(b"name,capex_eur,new_jobs\nBig,10000000000000000,5000000000\n")
+    assert [error.message.split(":")[0] for error in report.errors] == ["new_jobs", "capex_eur"]
+
+
+def test_a_capex_of_billions_is_stored(app: Flask) -> None:
+    report = import_companies(b"name,capex_eur\nFab GmbH,10000000000\n")
+    db.session.commit()
+    assert report.imported == 1
+    assert db.session.scalars(select(Company.capex_eur)).one() == 10_000_000_000

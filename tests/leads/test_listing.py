@@ -111,3 +111,18 @@ def test_the_list_runs_the_same_number_of_queries_whatever_the_page_size(
         counts.append(counted.count)
     assert counts[0] == counts[1]
     assert counts[0] <= 10
+
+
+@pytest.mark.parametrize(
+    "query", ["page=99999999999999999999", "owner=99999999999999999999", "per_page=abc"]
+)
+def test_out_of_range_list_arguments_show_the_first_page(
+    staff_client: FlaskClient, three_companies: list[Company], query: str
+) -> None:
+    response = staff_client.get(f"/leads/?{query}")
+    assert response.status_code == 200
+    assert "Page 1 of 1" in response.text
+
+
+def test_a_company_id_beyond_the_integer_range_is_not_found(staff_client: FlaskClient) -> None:
+    assert staff_client.get("/leads/99999999999999999999").status_code == 404
