@@ -10,6 +10,8 @@ from crm.auth import admin_routes as user_admin_routes
 from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
 from crm.auth.models import Role
+from crm.events import routes as event_routes
+from crm.events import staff_routes as event_staff_routes
 from crm.seed import cli as seed_cli
 
 
@@ -17,6 +19,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(health.blueprint)
     app.register_blueprint(auth_routes.blueprint)
     app.register_blueprint(user_admin_routes.blueprint)
+    app.register_blueprint(event_routes.blueprint)
+    app.register_blueprint(event_routes.manage_blueprint)
+    app.register_blueprint(event_staff_routes.blueprint)
     app.cli.add_command(auth_cli.users)
     app.cli.add_command(seed_cli.seed)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
