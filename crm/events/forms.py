@@ -188,7 +188,7 @@ class EventForm(FlaskForm):
     reminder_offsets = StringField(
         "Reminders (days before, comma-separated)", [Optional()], default="7, 1"
     )
-    questions = TextAreaField(
+    questions_json = TextAreaField(
         "Questions (JSON)",
         [Optional()],
         description='[{"key": "dietary", "en": "Dietary needs", "de": "Ernährung", '
@@ -227,7 +227,7 @@ class EventForm(FlaskForm):
         if not all(part.isdigit() and 0 < int(part) <= 365 for part in parts):
             raise ValidationError("Whole numbers of days between 1 and 365, e.g. 7, 1.")
 
-    def validate_questions(self, field: TextAreaField) -> None:
+    def validate_questions_json(self, field: TextAreaField) -> None:
         parse_questions(field.data or "")
 
     def local(self, value: datetime | None) -> datetime | None:

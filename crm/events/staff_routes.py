@@ -116,7 +116,7 @@ def form_data_of(event: Event) -> dict[str, object]:
         "opens_local": local_time(event, event.registration_opens_at),
         "closes_local": local_time(event, event.registration_closes_at),
         "reminder_offsets": ", ".join(str(days) for days in event.reminder_offsets_days),
-        "questions": json.dumps(event.questions, ensure_ascii=False, indent=2)
+        "questions_json": json.dumps(event.questions, ensure_ascii=False, indent=2)
         if event.questions
         else "",
     }
@@ -144,7 +144,7 @@ def fill_event(event: Event, form: EventForm) -> None:
     event.organiser_name = form.organiser_name.data
     event.organiser_email = form.organiser_email.data.lower()
     event.reminder_offsets_days = form.reminder_days()
-    event.questions = parse_questions(form.questions.data or "")
+    event.questions = parse_questions(form.questions_json.data or "")
 
 
 def slug_is_free(form: EventForm, event: Event | None) -> bool:
