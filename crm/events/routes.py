@@ -5,7 +5,6 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -17,6 +16,7 @@ from crm.events.services import RegistrationDetails, RegistrationRefused
 from crm.events.texts import language_or_default, translator
 from crm.events.tokens import LinkExpired, LinkUnknown, registration_for_token
 from crm.extensions import db, limiter
+from crm.i18n import select_locale
 from crm.partners.models import Capability, Partner
 
 blueprint = Blueprint("events", __name__, url_prefix="/events")
@@ -24,7 +24,9 @@ manage_blueprint = Blueprint("manage", __name__)
 
 
 def page_language() -> str:
-    return language_or_default(str(get_locale()))
+    # Flask-Babel caches the locale on ``g``, which outlives a request when an application
+    # context is already active (tests); the selector itself always reads this request.
+    return language_or_default(select_locale())
 
 
 def page_words() -> dict[str, Any]:

@@ -28,7 +28,9 @@ def manage_token(registration: Registration) -> str:
 
 
 def manage_url(registration: Registration) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/r/{manage_token(registration)}"
+    """The absolute link for the registrant's mail; the page opens in their language."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/r/{manage_token(registration)}?lang={registration.language}"
 
 
 def registration_for_token(token: str) -> Registration:

@@ -169,3 +169,12 @@ def test_registration_without_csrf_token_is_refused(client: FlaskClient, event: 
     response = client.post(f"/events/{event.slug}/register", data=form_data())
     assert response.status_code == 400
     assert registrations() == 0
+
+
+def test_the_mailed_link_opens_in_the_registrants_language(
+    client: FlaskClient, event: Event
+) -> None:
+    submit_form(client, f"/events/{event.slug}/register", form_data(language="de"))
+    message = db.session.scalar(select(OutboxMessage))
+    path = "/r/" + message.text_body.split("/r/", 1)[1].split()[0]
+    assert "Ihre Anmeldung" in client.get(path).text
