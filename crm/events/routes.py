@@ -72,7 +72,7 @@ def all_capabilities() -> list[Capability]:
 @blueprint.get("/")
 def index() -> ResponseReturnValue:
     now = utcnow()
-    events = services.published_events()
+    events = services.public_events()
     upcoming = sorted(
         (event for event in events if not services.is_past(event, now)),
         key=lambda event: event.begins_at,

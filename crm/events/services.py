@@ -97,10 +97,6 @@ def is_past(event: Event, now: datetime | None = None) -> bool:
     return event.finishes_at <= (now or utcnow())
 
 
-def is_open_for_registration(event: Event, now: datetime | None = None) -> bool:
-    return window_refusal(event, now or utcnow()) is None
-
-
 def window_refusal(event: Event, now: datetime) -> str | None:
     if event.status == EventStatus.cancelled:
         return "event_cancelled"
@@ -122,7 +118,8 @@ def live_registration(event: Event, email: str) -> Registration | None:
     )
 
 
-def published_events() -> list[Event]:
+def public_events() -> list[Event]:
+    """Published and cancelled events: drafts stay with staff."""
     return list(
         db.session.scalars(
             select(Event).where(Event.status != EventStatus.draft).order_by(Event.id)
@@ -175,7 +172,9 @@ def lock_event(event: Event) -> None:
         )
     else:
         db.session.execute(
-            update(Event).where(Event.id == event.id).values(capacity=Event.capacity)
+            update(Event)
+            .where(Event.id == event.id)
+            .values(capacity=Event.capacity, updated_at=Event.updated_at)
         )
         db.session.refresh(event)
 
