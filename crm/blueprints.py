@@ -16,6 +16,8 @@ from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
 from crm.auth.models import Role
 from crm.calendar import routes as calendar_routes
+from crm.events import routes as event_routes
+from crm.events import staff_routes as event_staff_routes
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
 from crm.leads import routes as leads_routes
@@ -44,6 +46,9 @@ def register(app: Flask) -> None:
     for blueprint in API_BLUEPRINTS:
         csrf.exempt(blueprint)  # token calls need none; cookie writes are checked in api_access
         api.register_blueprint(blueprint)
+    app.register_blueprint(event_routes.blueprint)
+    app.register_blueprint(event_routes.manage_blueprint)
+    app.register_blueprint(event_staff_routes.blueprint)
     app.cli.add_command(auth_cli.users)
     app.cli.add_command(seed_cli.seed)
     app.cli.add_command(privacy_cli.privacy)

@@ -1,15 +1,34 @@
 import enum
+import secrets
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import utcnow
 from crm.extensions import db
 from crm.leads.models import Company, Contact
+from crm.partners.models import Capability, Partner
 
 DEFAULT_REMINDER_OFFSETS_DAYS = [7, 1]
+
+
+def new_nonce() -> str:
+    """A fresh value that, rotated, makes every manage link issued before it invalid."""
+    return secrets.token_hex(16)
 
 
 class EventStatus(enum.Enum):
@@ -60,6 +79,7 @@ class Event(db.Model):
     )
     is_demo: Mapped[bool] = mapped_column(default=False)
     sequence: Mapped[int] = mapped_column(default=0)
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -97,6 +117,21 @@ class RegistrationStatus(enum.Enum):
     cancelled = "cancelled"
 
 
+registration_needs = Table(
+    "registration_needs",
+    db.metadata,
+    Column("registration_id", ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True),
+    Column("capability_id", ForeignKey("capabilities.id", ondelete="CASCADE"), primary_key=True),
+)
+
+registration_meeting_requests = Table(
+    "registration_meeting_requests",
+    db.metadata,
+    Column("registration_id", ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Registration(db.Model):
     """A person's registration for an event; at most one live one per event and email."""
 
@@ -132,10 +167,20 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    manage_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
+    checked_in_at: Mapped[datetime | None]
+    is_no_show: Mapped[bool] = mapped_column(default=False)
 
     event: Mapped[Event] = relationship()
     company: Mapped[Company | None] = relationship()
     contact: Mapped[Contact | None] = relationship()
+    needs: Mapped[list[Capability]] = relationship(
+        secondary=registration_needs, order_by=Capability.label
+    )
+    partners_to_meet: Mapped[list[Partner]] = relationship(
+        secondary=registration_meeting_requests, order_by=Partner.name
+    )
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.email} {self.status.name}>"

@@ -1,0 +1,213 @@
+"""Public event pages, registration, and the registrant's private manage link (no login)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from crm.db import utcnow
+from crm.events import services
+from crm.events.forms import answers_form_class, answers_from, registration_form_class
+from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
+from crm.events.services import RegistrationDetails, RegistrationRefused
+from crm.events.texts import language_or_default, translator
+from crm.events.tokens import LinkExpired, LinkUnknown, registration_for_token
+from crm.extensions import db, limiter
+from crm.i18n import select_locale
+from crm.partners.models import Capability, Partner
+
+blueprint = Blueprint("events", __name__, url_prefix="/events")
+manage_blueprint = Blueprint("manage", __name__)
+
+
+def page_language() -> str:
+    # Flask-Babel caches the locale on ``g``, which outlives a request when an application
+    # context is already active (tests); the selector itself always reads this request.
+    return language_or_default(select_locale())
+
+
+def page_words() -> dict[str, Any]:
+    language = page_language()
+    return {
+        "t": translator(language),
+        "language": language,
+        "when": lambda event: services.event_when(event, language),
+    }
+
+
+blueprint.context_processor(page_words)
+manage_blueprint.context_processor(page_words)
+
+
+def registration_limit() -> str:
+    return current_app.config.get("REGISTRATION_RATE_LIMIT", "30 per minute")
+
+
+def visible_event(slug: str) -> Event:
+    event = db.session.scalar(
+        select(Event).where(Event.slug == slug, Event.status != EventStatus.draft)
+    )
+    if event is None:
+        abort(404)
+    return event
+
+
+def published_partners() -> list[Partner]:
+    return list(
+        db.session.scalars(
+            select(Partner)
+            .where(Partner.is_published.is_(True), Partner.is_archived.is_(False))
+            .order_by(Partner.name)
+        )
+    )
+
+
+def all_capabilities() -> list[Capability]:
+    return list(db.session.scalars(select(Capability).order_by(Capability.label)))
+
+
+@blueprint.get("/")
+def index() -> ResponseReturnValue:
+    now = utcnow()
+    events = services.public_events()
+    upcoming = sorted(
+        (event for event in events if not services.is_past(event, now)),
+        key=lambda event: event.begins_at,
+    )
+    past = sorted(
+        (event for event in events if services.is_past(event, now)),
+        key=lambda event: event.begins_at,
+        reverse=True,
+    )
+    return render_template("events/index.html", upcoming=upcoming, past=past)
+
+
+@blueprint.get("/<slug>")
+def detail(slug: str) -> ResponseReturnValue:
+    event = visible_event(slug)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        seats_left=services.seats_left(event),
+        refusal=services.window_refusal(event, utcnow()),
+    )
+
+
+def registration_form(event: Event, t: Callable[..., str]) -> FlaskForm:
+    capabilities = all_capabilities()
+    partners = published_partners()
+    form_class = registration_form_class(event, page_language(), t, capabilities, partners)
+    return form_class()
+
+
+def details_from(form: FlaskForm, event: Event) -> RegistrationDetails:
+    capabilities = {capability.slug: capability for capability in all_capabilities()}
+    partners = {partner.slug: partner for partner in published_partners()}
+    return RegistrationDetails(
+        name=form.name.data or "",
+        email=form.email.data or "",
+        company_name=form.company.data or "",
+        consent=bool(form.consent.data),
+        position=form.position.data or None,
+        country=form.country.data or None,
+        language=form.language.data,
+        needs=[capabilities[slug] for slug in form.needs.data or []],
+        partners_to_meet=[partners[slug] for slug in form.partners.data or []],
+        answers=answers_from(form, event),
+    )
+
+
+def refusal_shown_on(form: FlaskForm, refusal: RegistrationRefused, t: Callable[..., str]) -> str:
+    """Put the reason next to its field; returns the reason for the page if it has no field."""
+    if refusal.field and refusal.field in form:
+        form[refusal.field].errors = [*form[refusal.field].errors, t(refusal.reason)]
+        return ""
+    return t(refusal.reason)
+
+
+@blueprint.route("/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"])
+def register(slug: str) -> ResponseReturnValue:
+    event = visible_event(slug)
+    t = translator(page_language())
+    form = registration_form(event, t)
+    refusal = services.window_refusal(event, utcnow())
+    problem = t(refusal) if refusal else ""
+    if not refusal and form.validate_on_submit():
+        try:
+            outcome = services.register(event, details_from(form, event))
+        except RegistrationRefused as error:
+            db.session.rollback()
+            problem = refusal_shown_on(form, error, t)
+        else:
+            db.session.commit()
+            return render_template(
+                "events/registered.html",
+                event=event,
+                registration=outcome.registration,
+                is_new=outcome.is_new,
+            )
+    status = 422 if form.is_submitted() else 200
+    return render_template("events/register.html", event=event, form=form, problem=problem), status
+
+
+def manageable(token: str) -> Registration:
+    try:
+        return registration_for_token(token)
+    except LinkUnknown:
+        abort(404, translator(page_language())("link_unknown"))
+    except LinkExpired:
+        abort(410, translator(page_language())("link_expired"))
+
+
+@manage_blueprint.route("/r/<token>", methods=["GET", "POST"])
+def manage(token: str) -> ResponseReturnValue:
+    registration = manageable(token)
+    t = translator(page_language())
+    form = answers_form_class(registration.event, page_language(), t)(
+        data={f"question_{key}": value for key, value in registration.answers.items()}
+    )
+    notice = ""
+    is_live = registration.status != RegistrationStatus.cancelled
+    if is_live and form.validate_on_submit():
+        try:
+            services.change_answers(registration, answers_from(form, registration.event))
+        except RegistrationRefused as error:
+            db.session.rollback()
+            notice = refusal_shown_on(form, error, t)
+        else:
+            db.session.commit()
+            notice = t("changes_saved")
+    return render_template(
+        "events/manage.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        cancel_form=FlaskForm(),
+        token=token,
+        notice=notice,
+    )
+
+
+@manage_blueprint.post("/r/<token>/cancel")
+def cancel(token: str) -> ResponseReturnValue:
+    registration = manageable(token)
+    form = FlaskForm()
+    if form.validate_on_submit() and registration.status != RegistrationStatus.cancelled:
+        services.cancel_registration(registration)
+        db.session.commit()
+    t = translator(page_language())
+    return render_template(
+        "events/manage.html",
+        registration=registration,
+        event=registration.event,
+        form=None,
+        cancel_form=form,
+        token=token,
+        notice=t("registration_cancelled")
+        if registration.status == RegistrationStatus.cancelled
+        else "",
+    )

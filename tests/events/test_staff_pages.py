@@ -1,0 +1,296 @@
+import csv
+import io
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from crm.auth.models import Role, User
+from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
+from crm.extensions import db
+from crm.leads.models import Stage
+from crm.mail.models import OutboxMessage
+from tests.helpers import submit_form
+
+
+def event_form(**overrides: Any) -> dict[str, Any]:
+    return {
+        "title": "Isotope Day",
+        "slug": "isotope-day",
+        "timezone": "Europe/Berlin",
+        "starts_local": "2027-03-28T09:30",
+        "ends_local": "2027-03-28T17:00",
+        "city": "Dresden",
+        "country": "DE",
+        "capacity": "25",
+        "organiser_name": "WFS",
+        "organiser_email": "events@wfs.example",
+        "reminder_offsets": "7, 1",
+    } | overrides
+
+
+def test_staff_pages_need_a_login(client: FlaskClient, event: Event) -> None:
+    response = client.get(f"/staff/events/{event.id}")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_viewers_may_not_create_events(
+    client: FlaskClient, create_user: Callable[..., User], login: Callable[[User], None]
+) -> None:
+    login(create_user(Role.viewer))
+    assert client.get("/staff/events/new").status_code == 403
+
+
+def test_creating_a_timed_event_stores_local_times_as_utc(staff_client: FlaskClient) -> None:
+    response = submit_form(staff_client, "/staff/events/new", event_form())
+    assert response.status_code == 302
+    event = db.session.scalar(select(Event))
+    # 28 March 2027 is the first day of summer time in Berlin: 09:30 CEST is 07:30 UTC.
+    assert event.starts_at == datetime(2027, 3, 28, 7, 30, tzinfo=UTC)
+    assert event.status == EventStatus.draft
+
+
+def test_creating_an_all_day_event(staff_client: FlaskClient) -> None:
+    data = event_form(is_all_day="y", starts_on="2027-04-21", ends_on="2027-04-22")
+    submit_form(staff_client, "/staff/events/new", data)
+    event = db.session.scalar(select(Event))
+    assert event.is_all_day
+    assert event.ends_on.isoformat() == "2027-04-22"
+
+
+def test_an_event_ending_before_it_starts_is_refused(staff_client: FlaskClient) -> None:
+    response = submit_form(
+        staff_client, "/staff/events/new", event_form(ends_local="2027-03-28T08:00")
+    )
+    assert "The end must be after the start." in response.text
+    assert db.session.scalar(select(Event)) is None
+
+
+def test_malformed_questions_are_refused(staff_client: FlaskClient) -> None:
+    response = submit_form(staff_client, "/staff/events/new", event_form(questions_json="[{"))
+    assert "Not valid JSON" in response.text
+
+
+def test_publishing_makes_the_event_public(
+    staff_client: FlaskClient, create_event: Callable[..., Event]
+) -> None:
+    event = create_event(status=EventStatus.draft)
+    submit_form(
+        staff_client, f"/staff/events/{event.id}/publish", {}, form_page=f"/staff/events/{event.id}"
+    )
+    assert staff_client.get(f"/events/{event.slug}").status_code == 200
+
+
+def test_moving_an_event_sends_updated_invitations(
+    staff_client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    registration = create_registration(event)
+    submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/edit",
+        event_form(
+            slug=event.slug,
+            capacity="10",
+            starts_local="2027-05-01T10:00",
+            ends_local="2027-05-01T12:00",
+        ),
+    )
+    keys = [message.key for message in db.session.scalars(select(OutboxMessage))]
+    assert f"change:registration:{registration.id}:seq:1" in keys
+
+
+def test_cancelling_the_event_tells_everyone(
+    staff_client: FlaskClient,
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+) -> None:
+    event = create_event(capacity=1)
+    seated, waiting = create_registration(event), create_registration(event)
+    submit_form(
+        staff_client, f"/staff/events/{event.id}/cancel", {}, form_page=f"/staff/events/{event.id}"
+    )
+    cancellations = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.key.startswith("cancellation:"))
+    ).all()
+    assert {message.to_email for message in cancellations} == {seated.email, waiting.email}
+    assert "has been cancelled" in cancellations[0].text_body
+    assert event.status == EventStatus.cancelled
+
+
+def test_raising_the_capacity_promotes_the_waiting_list(
+    staff_client: FlaskClient,
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+) -> None:
+    event = create_event(capacity=1)
+    create_registration(event)
+    waiting = create_registration(event)
+    submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/capacity",
+        {"capacity": "2"},
+        form_page=f"/staff/events/{event.id}",
+    )
+    db.session.refresh(waiting)
+    assert waiting.status == RegistrationStatus.confirmed
+
+
+def test_attendees_filter_by_status_country_and_company_stage(
+    staff_client: FlaskClient,
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+) -> None:
+    event = create_event(capacity=1)
+    create_registration(event, name="Seated Person", country="FR")
+    create_registration(event, name="Waiting Person", country="FR")
+    qualified = create_registration(event, name="Italian Person", country="IT")
+    qualified.company.stage = Stage.qualified
+    db.session.commit()
+    by_status = staff_client.get(f"/staff/events/{event.id}?status=waitlisted").text
+    assert "Waiting Person" in by_status and "Seated Person" not in by_status
+    by_country = staff_client.get(f"/staff/events/{event.id}?country=IT").text
+    assert "Italian Person" in by_country and "Seated Person" not in by_country
+    by_stage = staff_client.get(f"/staff/events/{event.id}?stage=qualified").text
+    assert "Italian Person" in by_stage and "Waiting Person" not in by_stage
+
+
+def test_an_unknown_filter_value_is_a_400(staff_client: FlaskClient, event: Event) -> None:
+    assert staff_client.get(f"/staff/events/{event.id}?status=sleeping").status_code == 400
+
+
+def test_attendees_export_as_csv(
+    staff_client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    registration = create_registration(event, name="Lise Meitner")
+    response = staff_client.get(f"/staff/events/{event.id}/attendees.csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert response.mimetype == "text/csv"
+    assert rows[0]["name"] == "Lise Meitner"
+    assert rows[0]["email"] == registration.email
+
+
+def test_staff_add_a_registrant_by_hand(staff_client: FlaskClient, event: Event) -> None:
+    response = submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/add",
+        {
+            "name": "Otto Hahn",
+            "email": "otto@kwi.example",
+            "company": "KWI",
+            "country": "DE",
+            "language": "de",
+            "consent": "y",
+        },
+    )
+    assert response.status_code == 302
+    registration = db.session.scalar(select(Registration))
+    assert registration.name == "Otto Hahn"
+    assert registration.status == RegistrationStatus.confirmed
+
+
+def test_staff_cancel_a_registration(
+    staff_client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    registration = create_registration(event)
+    submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/registrations/{registration.id}/cancel",
+        {},
+        form_page=f"/staff/events/{event.id}",
+    )
+    db.session.refresh(registration)
+    assert registration.status == RegistrationStatus.cancelled
+
+
+def test_staff_move_someone_from_the_waiting_list_to_a_free_seat(
+    staff_client: FlaskClient,
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+) -> None:
+    event = create_event(capacity=0)
+    waiting = create_registration(event)
+    event.capacity = 1
+    db.session.commit()
+    submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/registrations/{waiting.id}/confirm",
+        {},
+        form_page=f"/staff/events/{event.id}",
+    )
+    db.session.refresh(waiting)
+    assert waiting.status == RegistrationStatus.confirmed
+
+
+def test_no_one_is_moved_from_the_waiting_list_into_a_full_event(
+    staff_client: FlaskClient,
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+) -> None:
+    event = create_event(capacity=1)
+    create_registration(event)
+    waiting = create_registration(event)
+    response = submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/registrations/{waiting.id}/confirm",
+        {},
+        form_page=f"/staff/events/{event.id}",
+    )
+    assert "No seat is free" in staff_client.get(response.headers["Location"]).text
+    db.session.refresh(waiting)
+    assert waiting.status == RegistrationStatus.waitlisted
+
+
+def test_check_in_at_the_door(
+    staff_client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    registration = create_registration(event, name="Irène Joliot-Curie")
+    page = staff_client.get(f"/staff/events/{event.id}/check-in?q=joliot")
+    assert "Check in Irène Joliot-Curie" in page.text
+    submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/registrations/{registration.id}/check-in",
+        {"q": "joliot"},
+        form_page=f"/staff/events/{event.id}/check-in",
+    )
+    db.session.refresh(registration)
+    assert registration.checked_in_at is not None
+
+
+def test_no_shows_are_marked_after_the_event(
+    staff_client: FlaskClient,
+    event: Event,
+    create_registration: Callable[..., Registration],
+    clock: Callable[[object], None],
+) -> None:
+    present, absent = create_registration(event), create_registration(event)
+    present.checked_in_at = event.begins_at
+    db.session.commit()
+    clock(event.finishes_at + timedelta(hours=1))
+    submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/no-shows",
+        {},
+        form_page=f"/staff/events/{event.id}",
+    )
+    db.session.refresh(absent)
+    db.session.refresh(present)
+    assert absent.is_no_show
+    assert not present.is_no_show
+
+
+def test_no_shows_cannot_be_marked_before_the_event(
+    staff_client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    registration = create_registration(event)
+    response = submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/no-shows",
+        {},
+        form_page=f"/staff/events/{event.id}",
+    )
+    assert "only after the event" in staff_client.get(response.headers["Location"]).text
+    db.session.refresh(registration)
+    assert not registration.is_no_show
