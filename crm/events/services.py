@@ -466,7 +466,8 @@ def queue_registration_mail(
 
 def event_when(event: Event, language: str) -> str:
     """The event's dates (and local times) as people read them."""
-    locale = language_or_default(language)
+    # British English: day before month and a 24-hour clock, as the cluster writes dates.
+    locale = {"en": "en_GB", "de": "de_DE"}[language_or_default(language)]
     if event.is_all_day:
         assert event.starts_on is not None and event.ends_on is not None
         first = format_date(event.starts_on, "long", locale=locale)

@@ -1,7 +1,8 @@
 import csv
 import io
+import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -294,3 +295,43 @@ def test_no_shows_cannot_be_marked_before_the_event(
     assert "only after the event" in staff_client.get(response.headers["Location"]).text
     db.session.refresh(registration)
     assert not registration.is_no_show
+
+
+def test_saving_an_unchanged_event_sends_no_mail(
+    staff_client: FlaskClient,
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+) -> None:
+    event = create_event(
+        is_all_day=True,
+        starts_on=date(2027, 4, 21),
+        ends_on=date(2027, 4, 22),
+        starts_at=None,
+        ends_at=None,
+    )
+    create_registration(event)
+    form_page = staff_client.get(f"/staff/events/{event.id}/edit").text
+    assert 'value="2027-04-21"' in form_page
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "is_all_day": "y",
+        "starts_on": "2027-04-21",
+        "ends_on": "2027-04-22",
+        "timezone": event.timezone,
+        "city": event.city,
+        "country": event.country,
+        "capacity": "10",
+        "venue": event.venue,
+        "organiser_name": event.organiser_name,
+        "organiser_email": event.organiser_email,
+        "reminder_offsets": "7, 1",
+        "questions_json": json.dumps(event.questions),
+    }
+    response = submit_form(staff_client, f"/staff/events/{event.id}/edit", data)
+    assert response.status_code == 302
+    keys = [message.key for message in db.session.scalars(select(OutboxMessage))]
+    assert not any(key.startswith("change:") for key in keys)
+    db.session.refresh(event)
+    assert event.ends_on == date(2027, 4, 22)
+    assert event.questions[0]["key"] == "dietary"
