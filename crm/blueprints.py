@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from crm import health
+from crm import health, i18n
 from crm.api import companies as api_companies
 from crm.api import events as api_events
 from crm.api import partners as api_partners
@@ -61,6 +61,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail_cli.mail)
     app.cli.add_command(reminders_cli.reminders)
     app.cli.add_command(worker)
+    app.before_request(i18n.forget_cached_locale)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

@@ -19,7 +19,8 @@ from crm.leads.models import ActivityKind, Company, Contact, LeadSource
 from crm.leads.names import normalise_company_name
 from crm.leads.timeline import record_activity
 from crm.mail.outbox import queue_mail
-from crm.partners.models import Capability, Partner
+from crm.partners.models import Capability, LinkSource, Partner
+from crm.partners.services import link_company_to_partner
 
 
 class RegistrationRefused(Exception):
@@ -230,6 +231,15 @@ def register(
         f"{registration.name} registered for {event.title} ({registration.status.value})",
         body=email,
     )
+    for partner in registration.partners_to_meet:
+        link_company_to_partner(
+            company,
+            partner,
+            reason=f"Meeting requested when registering for {event.title}",
+            source=LinkSource.event,
+            by=None,
+            event=event,
+        )
     queue_registration_mail(
         registration, RegistrationMail.confirmation if has_seat else RegistrationMail.waitlist
     )

@@ -63,6 +63,8 @@ def personal_data(email: str) -> dict[str, Any]:
                 "country": r.country,
                 "language": r.language,
                 "status": r.status.value,
+                "answers": r.answers,
+                "partners_to_meet": [p.name for p in r.partners_to_meet],
                 "consent_version": r.consent_version,
                 "consent_at": r.consent_at.isoformat(),
                 "created_at": r.created_at.isoformat(),
@@ -92,6 +94,7 @@ def erase_person(email: str) -> ErasureReport:
         registration.name = ERASED_NAME
         registration.email = f"erased-{registration.id}@erased.invalid"
         registration.position = None
+        registration.answers = {}  # may hold dietary or access needs: health data
         registration.contact = None
     for message in messages:
         if message.status is OutboxStatus.pending:

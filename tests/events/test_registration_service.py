@@ -9,7 +9,7 @@ from crm.events.services import RegistrationDetails, RegistrationRefused
 from crm.extensions import db
 from crm.leads.models import Activity, ActivityKind, Company, LeadSource
 from crm.mail.models import OutboxMessage
-from crm.partners.models import Capability, Partner
+from crm.partners.models import Capability, LinkSource, LinkStatus, Partner, PartnerLink
 
 
 def test_never_more_confirmed_than_capacity(
@@ -165,3 +165,29 @@ def test_the_same_email_may_register_again_after_cancelling(
     services.cancel_registration(first)
     again = services.register(event, details(email="x@firm.example"))
     assert again.is_new
+
+
+def test_meeting_requests_become_partner_links_with_the_event_as_source(
+    event: Event,
+    partner: Partner,
+    create_registration: Callable[..., Registration],
+) -> None:
+    registration = create_registration(event, partners_to_meet=[partner])
+    link = db.session.scalars(select(PartnerLink)).one()
+    assert (link.company_id, link.partner_id) == (registration.company_id, partner.id)
+    assert (link.source, link.status, link.event_id) == (
+        LinkSource.event,
+        LinkStatus.suggested,
+        event.id,
+    )
+    assert registration.name not in link.reason
+
+
+def test_a_second_meeting_request_updates_the_existing_link(
+    event: Event,
+    partner: Partner,
+    create_registration: Callable[..., Registration],
+) -> None:
+    create_registration(event, partners_to_meet=[partner], email="a@isotopes.example")
+    create_registration(event, partners_to_meet=[partner], email="b@isotopes.example")
+    assert len(db.session.scalars(select(PartnerLink)).all()) == 1

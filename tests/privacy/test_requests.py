@@ -51,6 +51,7 @@ def person(app: Flask) -> Registration:
         status=RegistrationStatus.confirmed,
         consent_version="2026-01",
         consent_at=utcnow(),
+        answers={"dietary": "vegan"},
     )
     db.session.add_all([company, contact, event, registration])
     db.session.flush()
@@ -81,6 +82,7 @@ def test_export_holds_every_record_of_the_person(person: Registration) -> None:
     assert [c["name"] for c in data["contacts"]] == ["Jane Doe"]
     assert data["registrations"][0]["event"] == "Forum"
     assert data["registrations"][0]["consent_version"] == "2026-01"
+    assert data["registrations"][0]["answers"] == {"dietary": "vegan"}
     assert {m["subject"] for m in data["mail"]} == {"Welcome", "Reminder"}
 
 
@@ -92,6 +94,7 @@ def test_erasure_anonymises_registrations_and_deletes_contacts(person: Registrat
     assert registration.name != "Jane Doe" and EMAIL not in registration.email
     assert registration.status is RegistrationStatus.confirmed  # statistics keep it
     assert registration.country == "GB"
+    assert registration.answers == {}
     assert db.session.scalar(select(Contact)) is None
     assert personal_data(EMAIL) == {"email": EMAIL, "contacts": [], "registrations": [], "mail": []}
 
