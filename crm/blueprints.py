@@ -9,6 +9,7 @@ from crm import health, i18n
 from crm.api import companies as api_companies
 from crm.api import events as api_events
 from crm.api import partners as api_partners
+from crm.api import registrations as api_registrations
 from crm.api import token_routes
 from crm.api.errors import is_api_request, problem
 from crm.auth import admin_routes as user_admin_routes
@@ -28,11 +29,16 @@ from crm.partners import routes as partners_routes
 from crm.privacy import cli as privacy_cli
 from crm.privacy import routes as privacy_routes
 from crm.reminders import cli as reminders_cli
-from crm.routing import DatabaseIdConverter
+from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
 from crm.worker import worker
 
-API_BLUEPRINTS = (api_events.blueprint, api_partners.blueprint, api_companies.blueprint)
+API_BLUEPRINTS = (
+    api_events.blueprint,
+    api_registrations.blueprint,
+    api_partners.blueprint,
+    api_companies.blueprint,
+)
 
 
 def register(app: Flask) -> None:
@@ -61,6 +67,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail_cli.mail)
     app.cli.add_command(reminders_cli.reminders)
     app.cli.add_command(worker)
+    app.before_request(refuse_nul_characters)
     app.before_request(i18n.forget_cached_locale)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
     app.register_error_handler(CSRFError, csrf_failed)

@@ -1,7 +1,9 @@
-"""URL converters shared by every blueprint."""
+"""URL converters and request checks shared by every blueprint."""
 
 from typing import Any
+from urllib.parse import unquote
 
+from flask import abort, request
 from werkzeug.routing import IntegerConverter, Map
 
 DATABASE_INTEGER_MAX = 2**31 - 1
@@ -13,3 +15,17 @@ class DatabaseIdConverter(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", DATABASE_INTEGER_MAX)
         super().__init__(map, *args, **kwargs)
+
+
+def refuse_nul_characters() -> None:
+    """Answer 400 to any request whose query, form or body carries a NUL character.
+
+    PostgreSQL text cannot hold NUL, so such input would otherwise fail deep inside a query.
+    """
+    has_nul = (
+        "\x00" in unquote(request.query_string.decode("latin-1"))
+        or any("\x00" in value for value in request.form.values())
+        or any(marker in request.get_data(cache=True) for marker in (b"\x00", b"\\u0000"))
+    )
+    if has_nul:
+        abort(400, "The request contains a NUL character, which no field accepts.")

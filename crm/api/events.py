@@ -39,10 +39,16 @@ class EventDetail(MethodView):
     @blueprint.etag
     @blueprint.response(200, EventSchema)
     def get(self, slug: str) -> Event:
-        """One published event."""
-        event = db.session.scalar(
-            select(Event).where(Event.slug == slug, Event.status == EventStatus.published)
-        )
-        if event is None:
-            abort(404, message=f"No published event '{slug}'.")
-        return event
+        """One published (or cancelled) event."""
+        return published_event(slug)
+
+
+def published_event(slug: str, *, include_drafts: bool = False) -> Event:
+    """The published or cancelled event with this slug, or a 404 problem; drafts when asked."""
+    query = select(Event).where(Event.slug == slug)
+    if not include_drafts:
+        query = query.where(Event.status != EventStatus.draft)
+    event = db.session.scalar(query)
+    if event is None:
+        abort(404, message=f"No event '{slug}'.")
+    return event

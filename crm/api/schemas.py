@@ -1,8 +1,11 @@
 """What the API reads and writes; the OpenAPI document is generated from these."""
 
-from marshmallow import Schema, fields, validate
+from functools import cache
 
-from crm.events.models import EventStatus
+from marshmallow import Schema, ValidationError, fields, validate
+
+from crm.events.forms import country_choices
+from crm.events.models import EventStatus, RegistrationStatus
 from crm.leads.models import LeadSource, Stage
 from crm.partners.models import PartnerKind
 
@@ -74,3 +77,69 @@ class CompanyFilterArgs(Schema):
     country = fields.String(validate=validate.Regexp(r"^[A-Za-z]{2}$"))
     owner_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     need = fields.String(validate=validate.Length(max=80))
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(choice.value for choice in country_choices("en"))
+
+
+def known_country(code: str) -> None:
+    if code not in country_codes():
+        raise ValidationError("Not an ISO 3166 country code such as DE.")
+
+
+class RegistrationRequestSchema(Schema):
+    """A registration as the public form takes it; needs and partners are given by slug."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    company = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    position = fields.String(load_default=None, validate=validate.Length(max=200))
+    country = fields.String(
+        load_default=None,
+        validate=known_country,
+        metadata={"description": "ISO 3166-1 alpha-2 code, e.g. DE"},
+    )
+    language = fields.String(load_default="en", validate=validate.OneOf(["en", "de"]))
+    needs = fields.List(fields.String(validate=validate.Length(max=80)), load_default=list)
+    partners_to_meet = fields.List(
+        fields.String(validate=validate.Length(max=80)), load_default=list
+    )
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=80)),
+        values=fields.String(validate=validate.Length(max=500)),
+        load_default=dict,
+    )
+    consent = fields.Boolean(
+        required=True,
+        validate=validate.Equal(True, error="Consent to data processing is required."),
+        metadata={"description": "consent to data processing; must be true"},
+    )
+
+
+class RegistrationReceiptSchema(Schema):
+    event = fields.String(required=True)
+    status = fields.Enum(RegistrationStatus, required=True)
+    is_new = fields.Boolean(required=True)
+    detail = fields.String(required=True)
+
+
+class RegistrationSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    company_name = fields.String(required=True)
+    company_id = fields.Integer(allow_none=True)
+    position = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+    language = fields.String(required=True)
+    status = fields.Enum(RegistrationStatus, required=True)
+    answers = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    created_at = fields.AwareDateTime(required=True)
+    confirmed_at = fields.AwareDateTime(allow_none=True)
+    checked_in_at = fields.AwareDateTime(allow_none=True)
+
+
+class RegistrationFilterArgs(Schema):
+    status = fields.Enum(RegistrationStatus)
