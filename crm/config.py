@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -153,11 +153,13 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         )
     if app.config["DIGEST_LOCAL_HOUR"] not in range(24):
         raise ConfigurationError("DIGEST_LOCAL_HOUR must be an hour from 0 to 23.")
-    if app.config["DIGEST_TIMEZONE"] not in available_timezones():
+    try:
+        ZoneInfo(app.config["DIGEST_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigurationError(
-            f"DIGEST_TIMEZONE must be an IANA time zone such as Europe/Berlin, "
+            "DIGEST_TIMEZONE must be an IANA time zone such as Europe/Berlin, "
             f"not {app.config['DIGEST_TIMEZONE']!r}."
-        )
+        ) from error
     app.config["SESSION_COOKIE_SECURE"] = is_production
     app.config["REMEMBER_COOKIE_SECURE"] = is_production
     app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["DATABASE_URL"])
