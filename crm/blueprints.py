@@ -60,6 +60,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(privacy_cli.privacy)
     app.register_blueprint(leads_routes.blueprint)
     app.cli.add_command(leads_cli.leads)
+    app.cli.add_command(leads_cli.digest)
     app.register_blueprint(partners_routes.blueprint)
     app.cli.add_command(partners_cli.partners)
     app.register_blueprint(calendar_routes.blueprint)

@@ -8,6 +8,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -31,6 +32,8 @@ ENVIRONMENT_KEYS = {
     "PUBLIC_BASE_URL": str,
     "ORGANISER_NAME": str,
     "ORGANISER_EMAIL": str,
+    "DIGEST_LOCAL_HOUR": int,
+    "DIGEST_TIMEZONE": str,
 }
 
 
@@ -55,6 +58,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAIL_RETRY_BASE_SECONDS": 60,
         "MAIL_CLAIM_TIMEOUT_SECONDS": 600,
         "REMINDER_LOCAL_HOUR": 9,
+        "DIGEST_LOCAL_HOUR": 7,
+        "DIGEST_TIMEZONE": "Europe/Berlin",
         "WORKER_INTERVAL_SECONDS": 30,
         "ALLOW_FILE_MAIL_IN_PRODUCTION": False,
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -146,6 +151,15 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
             "MAIL_TRANSPORT=file in production would send no mail; set MAIL_TRANSPORT=smtp "
             "or ALLOW_FILE_MAIL_IN_PRODUCTION=1."
         )
+    if app.config["DIGEST_LOCAL_HOUR"] not in range(24):
+        raise ConfigurationError("DIGEST_LOCAL_HOUR must be an hour from 0 to 23.")
+    try:
+        ZoneInfo(app.config["DIGEST_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigurationError(
+            "DIGEST_TIMEZONE must be an IANA time zone such as Europe/Berlin, "
+            f"not {app.config['DIGEST_TIMEZONE']!r}."
+        ) from error
     app.config["SESSION_COOKIE_SECURE"] = is_production
     app.config["REMEMBER_COOKIE_SECURE"] = is_production
     app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["DATABASE_URL"])

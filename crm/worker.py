@@ -1,4 +1,4 @@
-"""The long-running worker: sends the outbox and queues reminders, pass after pass.
+"""The long-running worker: queues reminders and digests, sends the outbox, pass after pass.
 
 SIGTERM (and Ctrl-C) let the current pass finish and end the loop; a row being sent when the
 process is killed outright is claimed again after MAIL_CLAIM_TIMEOUT_SECONDS.
@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from crm.extensions import db
+from crm.leads.digest import queue_due_digests_now
 from crm.mail.dispatch import dispatch_due
 from crm.reminders.services import queue_due_reminders_now
 
@@ -62,8 +63,8 @@ class Worker:
 @click.option("--once", is_flag=True, help="Run one pass and exit.")
 @with_appcontext
 def worker(once: bool) -> None:
-    """Send the outbox and queue due reminders until SIGTERM."""
-    running = Worker(steps=[queue_due_reminders_now, dispatch_due])
+    """Queue due reminders and staff digests and send the outbox until SIGTERM."""
+    running = Worker(steps=[queue_due_reminders_now, queue_due_digests_now, dispatch_due])
     if not once:
         running.install_signal_handlers()
     running.run(once=once)

@@ -7,7 +7,9 @@ from flask.cli import with_appcontext
 from crm.extensions import db
 from crm.leads.csv_export import export_lines
 from crm.leads.csv_import import CheckedRow, ImportFileError, import_companies
+from crm.leads.digest import due_digests, queue_due_digests
 from crm.leads.listing import CompanyFilters
+from crm.reminders.cli import parse_instant
 
 
 @click.group()
@@ -53,3 +55,23 @@ def export_command(file: Path) -> None:
         for line in export_lines(CompanyFilters()):
             target.write(line)
     click.echo(f"Exported to {file}.")
+
+
+@click.group()
+def digest() -> None:
+    """The daily mail of each staff member's follow-up tasks."""
+
+
+@digest.command("send")
+@click.option("--now", "now_text", help="Act as if it were this instant (ISO 8601 with offset).")
+@click.option("--dry-run", is_flag=True, help="List the due digests without queueing them.")
+@with_appcontext
+def send_digests(now_text: str | None, dry_run: bool) -> None:
+    """Queue today's digest for every staff member with overdue or today's tasks."""
+    now = parse_instant(now_text)
+    found = due_digests(now) if dry_run else queue_due_digests(now)
+    for staff_digest in found:
+        click.echo(str(staff_digest))
+    if not dry_run:
+        db.session.commit()
+    click.echo(f"{len(found)} digests {'due' if dry_run else 'queued'}.")

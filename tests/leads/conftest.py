@@ -1,16 +1,19 @@
-"""Factories for leads and a query counter that guards the list against N+1 queries."""
+"""Factories for leads and follow-up tasks, and a query counter that guards against N+1 queries."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import event, select
 
+from crm.auth.models import User
 from crm.extensions import db
-from crm.leads.models import Company
+from crm.leads.models import Company, FollowUpTask
 from crm.leads.services import create_company as create_company_record
+from crm.leads.services import create_task as create_task_record
 from crm.partners.models import Capability
 
 
@@ -34,6 +37,20 @@ def create_company(app: Flask) -> Callable[..., Company]:
 @pytest.fixture
 def company(create_company: Callable[..., Company]) -> Company:
     return create_company(name="ROTOP Pharmaka GmbH", domain="rotop-pharmaka.de")
+
+
+@pytest.fixture
+def create_task(create_company: Callable[..., Company]) -> Callable[..., FollowUpTask]:
+    """``create_task(owner, due_on, title=..., company=...)``: an open follow-up task."""
+
+    def make(
+        owner: User | None, due_on: date, title: str = "Call back", company: Company | None = None
+    ) -> FollowUpTask:
+        task = create_task_record(company or create_company(), title, due_on, owner=owner)
+        db.session.commit()
+        return task
+
+    return make
 
 
 @pytest.fixture

@@ -1,0 +1,151 @@
+"""The staff digest: each morning, a mail to every staff member with their overdue and today's
+follow-up tasks.
+
+The digest belongs to the leads package because it is a view of the follow-up tasks; the mail
+package only carries it. Nothing is stored ahead: the outbox key
+``digest:user:<id>:<YYYY-MM-DD>`` makes each person's digest go out at most once a day, however
+often the worker runs.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from crm.auth.models import Role, User
+from crm.db import utcnow
+from crm.extensions import db
+from crm.leads.models import Company, FollowUpTask
+from crm.leads.services import open_tasks_of
+from crm.mail.models import OutboxMessage
+from crm.mail.outbox import queue_mail
+
+STAFF_LANGUAGE = "en"
+RECIPIENT_ROLES = [role for role in Role if role.includes(Role.staff)]
+
+
+@dataclass(frozen=True)
+class Digest:
+    recipient: User
+    day: date
+    overdue: list[FollowUpTask]
+    due_today: list[FollowUpTask]
+
+    @property
+    def key(self) -> str:
+        return digest_key(self.recipient.id, self.day)
+
+    @property
+    def subject(self) -> str:
+        day = format_date(self.day, format="long", locale=STAFF_LANGUAGE)
+        return (
+            f"Your follow-ups on {day}: "
+            f"{len(self.overdue)} overdue, {len(self.due_today)} due today"
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"{self.key} ({self.recipient.email}: "
+            f"{len(self.overdue)} overdue, {len(self.due_today)} due today)"
+        )
+
+
+def digest_key(user_id: int, day: date) -> str:
+    return f"digest:user:{user_id}:{day.isoformat()}"
+
+
+def digest_day(now: datetime) -> date | None:
+    """The local day whose digest is due at ``now``; None before DIGEST_LOCAL_HOUR."""
+    local = now.astimezone(ZoneInfo(current_app.config["DIGEST_TIMEZONE"]))
+    if local.hour < current_app.config["DIGEST_LOCAL_HOUR"]:
+        return None
+    return local.date()
+
+
+def public_url(endpoint: str, **values: object) -> str:
+    """An absolute link for a mail, which is rendered outside any request."""
+    path = current_app.url_map.bind("").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def company_url(company: Company) -> str:
+    return public_url("leads.show", company_id=company.id)
+
+
+def medium_date(day: date) -> str:
+    return format_date(day, format="medium", locale=STAFF_LANGUAGE)
+
+
+def digest_for(recipient: User, day: date) -> Digest | None:
+    """The recipient's digest for ``day``, or None when nothing is overdue or due that day."""
+    tasks = [task for task in open_tasks_of(recipient) if task.due_on <= day]
+    if not tasks:
+        return None
+    return Digest(
+        recipient,
+        day,
+        overdue=[task for task in tasks if task.due_on < day],
+        due_today=[task for task in tasks if task.due_on == day],
+    )
+
+
+def due_digests(now: datetime) -> list[Digest]:
+    """Digests that should be queued at ``now`` and have not been queued yet."""
+    day = digest_day(now)
+    if day is None:
+        return []
+    recipients = db.session.scalars(
+        select(User)
+        .where(User.is_enabled.is_(True), User.role.in_(RECIPIENT_ROLES))
+        .order_by(User.id)
+    ).all()
+    queued = set(
+        db.session.scalars(
+            select(OutboxMessage.key).where(
+                OutboxMessage.key.in_([digest_key(user.id, day) for user in recipients])
+            )
+        )
+    )
+    digests = (
+        digest_for(recipient, day)
+        for recipient in recipients
+        if digest_key(recipient.id, day) not in queued
+    )
+    return [digest for digest in digests if digest is not None]
+
+
+def queue_digest(digest: Digest) -> OutboxMessage:
+    context = {
+        "digest": digest,
+        "recipient": digest.recipient,
+        "day": format_date(digest.day, format="full", locale=STAFF_LANGUAGE),
+        "medium_date": medium_date,
+        "company_url": company_url,
+        "tasks_url": public_url("leads.my_tasks"),
+    }
+    return queue_mail(
+        digest.key,
+        to_email=digest.recipient.email,
+        to_name=digest.recipient.name,
+        subject=digest.subject,
+        text_body=render_template("mail/staff_digest.txt", **context),
+        html_body=render_template("mail/staff_digest.html", **context),
+        language=STAFF_LANGUAGE,
+    )
+
+
+def queue_due_digests(now: datetime) -> list[Digest]:
+    digests = due_digests(now)
+    for digest in digests:
+        queue_digest(digest)
+    return digests
+
+
+def queue_due_digests_now() -> str:
+    """The worker's step: queue the digests due now and commit."""
+    digests = queue_due_digests(utcnow())
+    db.session.commit()
+    return f"{len(digests)} digests queued"
