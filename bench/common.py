@@ -68,18 +68,20 @@ def bench_app(database_url: str, **config: Any) -> Flask:
     return app
 
 
-def insert_companies(count: int, *, batch: int = 5_000, rng: random.Random | None = None) -> None:
+def insert_companies(
+    count: int, *, first_number: int = 0, batch: int = 5_000, rng: random.Random | None = None
+) -> None:
     """Bulk-insert ``count`` fictional companies with one to three needs each."""
     rng = rng or random.Random(42)
     capability_ids = list(db.session.scalars(select(Capability.id)))
-    first_id = (db.session.scalar(select(db.func.max(Company.id))) or 0) + 1
+    next_id = (db.session.scalar(select(db.func.max(Company.id))) or 0) + 1 - first_number
     for start in range(0, count, batch):
         rows, needs = [], []
-        for number in range(start, min(start + batch, count)):
+        for number in range(first_number + start, first_number + min(start + batch, count)):
             name = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {number} {rng.choice(FORMS)}"
             rows.append(
                 {
-                    "id": first_id + number,
+                    "id": next_id + number,
                     "name": name,
                     "normalised_name": normalise_company_name(name),
                     "domain": f"company{number}.example",
@@ -94,7 +96,7 @@ def insert_companies(count: int, *, batch: int = 5_000, rng: random.Random | Non
                 }
             )
             for capability_id in rng.sample(capability_ids, rng.randint(1, 3)):
-                needs.append({"company_id": first_id + number, "capability_id": capability_id})
+                needs.append({"company_id": next_id + number, "capability_id": capability_id})
         db.session.execute(insert(Company), rows)
         db.session.execute(insert(company_needs), needs)
         db.session.commit()

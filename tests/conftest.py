@@ -169,6 +169,7 @@ class CapturingHandler:
                 "mail_from": envelope.mail_from,
                 "rcpt_tos": list(envelope.rcpt_tos),
                 "data": envelope.original_content or envelope.content,
+                "session": id(session),
             }
         )
         return "250 Message accepted for delivery"

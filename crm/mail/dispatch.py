@@ -18,7 +18,7 @@ from crm.leads.timeline import record_activity
 from crm.mail.mime import build_email
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.mail.services import mark_failed_attempt, mark_sent
-from crm.mail.transports import PermanentFailure, deliver
+from crm.mail.transports import Courier, PermanentFailure, courier
 
 CLAIM_BATCH_SIZE = 20
 
@@ -129,10 +129,10 @@ def record_failure(
         report.retrying += 1
 
 
-def send_claimed(message: OutboxMessage, report: DispatchReport) -> None:
+def send_claimed(message: OutboxMessage, report: DispatchReport, delivering: Courier) -> None:
     """Deliver one claimed message; an unusable address or a 5xx refusal is final."""
     try:
-        deliver(build_email(message))
+        delivering.deliver(build_email(message))
     except (PermanentFailure, ValueError) as error:
         record_failure(message, str(error), is_permanent=True, report=report)
     except OSError as error:
@@ -150,8 +150,9 @@ def dispatch_due() -> DispatchReport:
     """Send every message that is due now; each outcome is committed on its own."""
     report = DispatchReport()
     while claimed := claim_due():
-        for message_id in claimed:
-            message = db.session.get(OutboxMessage, message_id)
-            if message is not None:
-                send_claimed(message, report)
+        with courier() as delivering:
+            for message_id in claimed:
+                message = db.session.get(OutboxMessage, message_id)
+                if message is not None:
+                    send_claimed(message, report, delivering)
     return report

@@ -361,3 +361,14 @@ def test_two_dispatchers_at_once_on_postgresql_send_every_message_exactly_once(
     ]
     assert sorted(recipients) == sorted(f"guest{n}@isotopia.example" for n in range(60))
     assert sum(sent) == 60
+
+
+def test_a_batch_of_due_mail_goes_over_one_smtp_connection(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    for number in range(3):
+        create_message(key=f"batch:{number}", to_email=f"person{number}@isotopia.example")
+    db.session.commit()
+    assert dispatch_due().sent == 3
+    assert len(smtp_server.messages) == 3
+    assert len({message["session"] for message in smtp_server.messages}) == 1
