@@ -4,9 +4,11 @@ Run: .venv/bin/python -m bench.leads_list [--companies N] [--repeat R]
 """
 
 import argparse
+import re
 from collections.abc import Callable
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from bench.common import (
     bench_app,
@@ -21,6 +23,13 @@ from crm.auth.models import Role
 from crm.auth.services import create_user
 from crm.extensions import db
 
+STAFF_PAGES = {
+    "staff list first page, 25": "/leads/?per_page=25",
+    "staff list first page, 100": "/leads/?per_page=100",
+    "staff list page 2000, 25": "/leads/?per_page=25&page=2000",
+    "staff search 'isotope', 25": "/leads/?q=isotope&per_page=25",
+    "staff filter need+country, 25": "/leads/?need=hplc&country=DE&per_page=25",
+}
 PAGES = {
     "api first page, 25": "/api/v1/companies?per_page=25",
     "api first page, 100": "/api/v1/companies?per_page=100",
@@ -28,6 +37,26 @@ PAGES = {
     "api search 'isotope', 25": "/api/v1/companies?q=isotope&per_page=25",
     "api filter need+country, 25": "/api/v1/companies?need=hplc&country=DE&per_page=25",
 }
+
+
+def logged_in_client(app: Flask) -> FlaskClient:
+    """A test client with a staff session, logged in through the real login form."""
+    with app.app_context():
+        create_user("staff@wfs.example", "Staff", Role.staff, "bench-password")
+        db.session.commit()
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").text)
+    assert token is not None
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token.group(1),
+            "email": "staff@wfs.example",
+            "password": "bench-password",
+        },
+    )
+    assert response.status_code == 302
+    return client
 
 
 def api_headers(app: Flask) -> dict[str, str]:
@@ -62,6 +91,8 @@ def main() -> None:
         client = app.test_client()
         print(f"{options.companies} companies on PostgreSQL, {options.repeat} runs per page")
         report(app, PAGES, options.repeat, lambda url: client.get(url, headers=headers).status_code)
+        staff = logged_in_client(app)
+        report(app, STAFF_PAGES, options.repeat, lambda url: staff.get(url).status_code)
 
 
 if __name__ == "__main__":
