@@ -1,10 +1,14 @@
 """What the API reads and writes; the OpenAPI document is generated from these."""
 
-from marshmallow import Schema, fields, validate
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from crm.events.models import EventStatus
-from crm.leads.models import LeadSource, Stage
-from crm.partners.models import PartnerKind
+from crm.leads.models import ActivityKind, Contact, InvestmentType, LeadSource, Stage
+from crm.leads.services import MAX_CAPEX_EUR, MAX_COUNT, MAX_ID, STAFF_ACTIVITY_KINDS
+from crm.partners.models import LinkSource, LinkStatus, PartnerKind
 
 
 class CapabilitySchema(Schema):
@@ -74,3 +78,164 @@ class CompanyFilterArgs(Schema):
     country = fields.String(validate=validate.Regexp(r"^[A-Za-z]{2}$"))
     owner_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     need = fields.String(validate=validate.Length(max=80))
+
+
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def storable_moment(value: datetime) -> None:
+    """Refuse moments the databases cannot hold (the UTC conversion may overflow near year 9999)."""
+    try:
+        year = value.astimezone(UTC).year
+    except OverflowError as error:
+        raise ValidationError("Give a date between 1900 and 2999.") from error
+    if not 1900 <= year <= 2999:
+        raise ValidationError("Give a date between 1900 and 2999.")
+
+
+COUNTRY_CODE = validate.Regexp(r"^[A-Za-z]{2}$", error="Use the two-letter country code, e.g. DE.")
+DOMAIN = validate.Regexp(
+    r"^(?=.{1,253}$)([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$", error="Give a domain like example.com."
+)
+A_COUNT = validate.Range(min=0, max=MAX_COUNT)
+AN_ID = validate.Range(min=1, max=MAX_ID)
+LANGUAGES = ("en", "de")
+
+
+class CompanyDetailsSchema(Schema):
+    """The company fields an integration may set; the stage moves only through /stage."""
+
+    name = fields.String(required=True, validate=[validate.Length(max=200), not_blank])
+    website = fields.Url(allow_none=True, validate=validate.Length(max=300))
+    domain = fields.String(allow_none=True, validate=DOMAIN)
+    country = fields.String(allow_none=True, validate=COUNTRY_CODE)
+    city = fields.String(allow_none=True, validate=validate.Length(max=120))
+    sector = fields.String(allow_none=True, validate=validate.Length(max=120))
+    description = fields.String(validate=validate.Length(max=10_000))
+    source = fields.Enum(LeadSource)
+    owner_id = fields.Integer(allow_none=True, validate=AN_ID, metadata={"description": "staff"})
+    needs = fields.List(
+        fields.String(validate=validate.Length(max=80)),
+        validate=validate.Length(max=100),
+        metadata={"description": "capability slugs or labels"},
+    )
+    investment_type = fields.Enum(InvestmentType, allow_none=True)
+    new_jobs = fields.Integer(allow_none=True, validate=A_COUNT)
+    safeguarded_jobs = fields.Integer(allow_none=True, validate=A_COUNT)
+    capex_eur = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_CAPEX_EUR))
+    likelihood_percent = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100))
+    estimated_landing_on = fields.Date(allow_none=True)
+    actual_landing_on = fields.Date(allow_none=True)
+    competing_locations = fields.String(validate=validate.Length(max=2000))
+    site_area_m2 = fields.Integer(allow_none=True, validate=A_COUNT)
+    needs_office = fields.Boolean()
+    needs_lab = fields.Boolean()
+    needs_production = fields.Boolean()
+    needs_cleanroom = fields.Boolean()
+    needs_gmp = fields.Boolean()
+    needs_controlled_area = fields.Boolean()
+    needs_radiation_licence = fields.Boolean()
+    needs_hot_cells = fields.Boolean()
+
+    @post_load
+    def tidy(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        for name in ("website", "domain", "city", "sector"):
+            if name in data:
+                data[name] = (data[name] or "").strip() or None
+        if data.get("country"):
+            data["country"] = data["country"].upper()
+        return data
+
+
+class CompanyCreateSchema(CompanyDetailsSchema):
+    ignore_duplicates = fields.Boolean(
+        load_default=False,
+        metadata={"description": "create even if a company with the same domain or name exists"},
+    )
+
+
+class CompanyUpdateSchema(CompanyDetailsSchema):
+    version = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "the version of the company as last read"},
+    )
+
+
+COMPANY_DETAILS = tuple(CompanyDetailsSchema().fields)
+
+
+class StageMoveSchema(Schema):
+    stage = fields.Enum(Stage, required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    lost_to_location = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+
+class ContactInputSchema(Schema):
+    name = fields.String(required=True, validate=[validate.Length(max=200), not_blank])
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    phone = fields.String(allow_none=True, validate=validate.Length(max=50))
+    position = fields.String(allow_none=True, validate=validate.Length(max=200))
+    language = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
+    has_consent = fields.Boolean(load_default=False)
+    consent_version = fields.String(allow_none=True, validate=validate.Length(max=40))
+
+
+class ContactSchema(ContactInputSchema):
+    id = fields.Integer(required=True)
+    company_id = fields.Integer(required=True)
+    email = fields.String(allow_none=True)
+    has_consent = fields.Method("consent_given", required=True, metadata={"type": "boolean"})
+    consent_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+
+    def consent_given(self, contact: Contact) -> bool:
+        return contact.consent_at is not None
+
+
+class ActivitySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    company_id = fields.Integer(dump_only=True)
+    kind = fields.Enum(
+        ActivityKind,
+        required=True,
+        metadata={"description": "staff write: " + ", ".join(k.name for k in STAFF_ACTIVITY_KINDS)},
+    )
+    subject = fields.String(required=True, validate=[validate.Length(max=300), not_blank])
+    body = fields.String(load_default="", validate=validate.Length(max=20_000))
+    occurred_at = fields.AwareDateTime(
+        load_default=None, validate=storable_moment, metadata={"description": "default: now"}
+    )
+    author_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class TaskSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    company_id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=[validate.Length(max=300), not_blank])
+    due_on = fields.Date(required=True)
+    owner_id = fields.Integer(load_default=None, allow_none=True, validate=AN_ID)
+    is_done = fields.Boolean(dump_only=True)
+    done_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class PartnerLinkSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    company_id = fields.Integer(dump_only=True)
+    partner = fields.Pluck(
+        PartnerSchema, "slug", required=True, metadata={"description": "partner slug"}
+    )
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+    status = fields.Enum(LinkStatus, dump_only=True)
+    source = fields.Enum(LinkSource, dump_only=True)
+    created_by_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+    updated_at = fields.AwareDateTime(dump_only=True)
+
+
+class LinkStatusSchema(Schema):
+    status = fields.Enum(LinkStatus, required=True)

@@ -90,6 +90,20 @@ class LeadError(Exception):
     """A request the lead rules refuse; the message is shown to staff as it is."""
 
 
+class PossibleDuplicates(LeadError):
+    def __init__(self, matches: list[Company]) -> None:
+        super().__init__("A company with the same domain or a near-same name exists already.")
+        self.matches = matches
+
+
+class MoveNotAllowed(LeadError):
+    """The pipeline does not allow this stage change."""
+
+
+class ReasonRequired(LeadError):
+    """The stage change needs a reason."""
+
+
 class StaleEdit(LeadError):
     def __init__(self) -> None:
         super().__init__(
@@ -130,7 +144,11 @@ def create_company(
     stage: Stage = Stage.enquiry,
     by: User | None = None,
     is_demo: bool = False,
+    allow_duplicates: bool = True,
 ) -> Company:
+    """Create a lead; with ``allow_duplicates=False`` refuse one that looks like a known company."""
+    if not allow_duplicates and (matches := possible_duplicates(details)):
+        raise PossibleDuplicates(matches)
     company = Company(stage=stage, is_demo=is_demo, description="", competing_locations="")
     apply_details(company, details)
     company.needs = list(needs)
@@ -193,13 +211,13 @@ def move_stage(
     """The one way a company changes stage: checks the move and records who, when and why."""
     reason = reason.strip()
     if to not in ALLOWED_MOVES[company.stage]:
-        raise LeadError(
+        raise MoveNotAllowed(
             f"A company in stage {company.stage.name} cannot move to {to.name}."
             if company.stage is not to
             else f"The company is in stage {to.name} already."
         )
     if to in STAGES_NEEDING_A_REASON and not reason:
-        raise LeadError(f"Moving to {to.name} needs a reason.")
+        raise ReasonRequired(f"Moving to {to.name} needs a reason.")
     change = StageChange(
         company=company, from_stage=company.stage, to_stage=to, reason=reason, changed_by=by
     )
