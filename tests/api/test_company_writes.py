@@ -2,6 +2,8 @@ from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session, UOWTransaction
 
 from crm.api.models import ApiScope
 from crm.auth.models import Role, User
@@ -164,6 +166,33 @@ def test_an_edit_of_an_old_version_is_a_conflict(
     response = client.patch(url, json={"city": "Nice", "version": 1}, headers=headers)
     assert response.status_code == 409
     assert client.get(url, headers=headers).json["city"] == "Lyon"
+
+
+def test_an_edit_racing_another_save_is_a_conflict(
+    client: FlaskClient, token_headers: Headers, company: Company
+) -> None:
+    """Another request saves between this request's version check and its write."""
+    saved_elsewhere: list[int] = []
+
+    def save_elsewhere(session: Session, flush: UOWTransaction, instances: object) -> None:
+        if not saved_elsewhere and any(isinstance(row, Company) for row in session.dirty):
+            saved_elsewhere.append(company.id)
+            table = Company.__table__
+            session.connection().execute(
+                update(table)
+                .where(table.c.id == company.id)
+                .values(city="Nice", version=table.c.version + 1)
+            )
+
+    url = f"/api/v1/companies/{company.id}"
+    event.listen(Session, "before_flush", save_elsewhere)
+    try:
+        response = client.patch(
+            url, json={"city": "Lyon", "version": company.version}, headers=token_headers()
+        )
+    finally:
+        event.remove(Session, "before_flush", save_elsewhere)
+    assert saved_elsewhere and response.status_code == 409
 
 
 def test_an_edit_needs_the_version(
