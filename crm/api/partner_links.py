@@ -10,7 +10,7 @@ from sqlalchemy import select
 from crm.api.access import BEARER_SECURITY, api_access
 from crm.api.companies import company_or_404, invalid
 from crm.api.pagination import PageArgs, page_schema, paginate
-from crm.api.schemas import LinkStatusSchema, PartnerLinkSchema
+from crm.api.schemas import LinkStatusSchema, PartnerLinkInputSchema, PartnerLinkSchema
 from crm.auth.models import Role
 from crm.extensions import db
 from crm.partners import services
@@ -43,16 +43,16 @@ class CompanyPartnerLinks(MethodView):
 
     @api_access(Role.staff)
     @blueprint.doc(security=BEARER_SECURITY)
-    @blueprint.arguments(PartnerLinkSchema)
+    @blueprint.arguments(PartnerLinkInputSchema)
     @blueprint.response(201, PartnerLinkSchema)
     def post(self, data: dict[str, Any], company_id: int) -> PartnerLink:
         """Link the company to a partner; linking them again updates the reason."""
         company = company_or_404(company_id)
         partner = db.session.scalar(
-            select(Partner).where(Partner.slug == data["partner"]["slug"], ~Partner.is_archived)
+            select(Partner).where(Partner.slug == data["partner"], ~Partner.is_archived)
         )
         if partner is None:
-            invalid("partner", f"No partner {data['partner']['slug']!r}.")
+            invalid("partner", f"No partner {data['partner']!r}.")
         link = services.link_company_to_partner(
             company, partner, reason=data["reason"], source=LinkSource.staff, by=g.api_caller.user
         )

@@ -11,6 +11,28 @@ from crm.leads.services import MAX_CAPEX_EUR, MAX_COUNT, MAX_ID, STAFF_ACTIVITY_
 from crm.partners.models import LinkSource, LinkStatus, PartnerKind
 
 
+class Text(fields.String):
+    """A string both databases can store: no NUL character and no lone surrogate."""
+
+    default_error_messages = {
+        "unstorable": "Contains a character that cannot be stored (NUL or a lone surrogate)."
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise self.make_error("unstorable") from error
+        if "\x00" in text:
+            raise self.make_error("unstorable")
+        return text
+
+
+class WebAddress(Text, fields.Url):
+    pass
+
+
 class CapabilitySchema(Schema):
     slug = fields.String(required=True)
     label = fields.String(required=True)
@@ -72,12 +94,12 @@ class CompanySchema(Schema):
 
 
 class CompanyFilterArgs(Schema):
-    q = fields.String(validate=validate.Length(max=200))
+    q = Text(validate=validate.Length(max=200))
     stage = fields.Enum(Stage)
     source = fields.Enum(LeadSource)
-    country = fields.String(validate=validate.Regexp(r"^[A-Za-z]{2}$"))
+    country = Text(validate=validate.Regexp(r"^[A-Za-z]{2}$"))
     owner_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-    need = fields.String(validate=validate.Length(max=80))
+    need = Text(validate=validate.Length(max=80))
 
 
 def not_blank(value: str) -> None:
@@ -107,17 +129,17 @@ LANGUAGES = ("en", "de")
 class CompanyDetailsSchema(Schema):
     """The company fields an integration may set; the stage moves only through /stage."""
 
-    name = fields.String(required=True, validate=[validate.Length(max=200), not_blank])
-    website = fields.Url(allow_none=True, validate=validate.Length(max=300))
-    domain = fields.String(allow_none=True, validate=DOMAIN)
-    country = fields.String(allow_none=True, validate=COUNTRY_CODE)
-    city = fields.String(allow_none=True, validate=validate.Length(max=120))
-    sector = fields.String(allow_none=True, validate=validate.Length(max=120))
-    description = fields.String(validate=validate.Length(max=10_000))
+    name = Text(required=True, validate=[validate.Length(max=200), not_blank])
+    website = WebAddress(allow_none=True, validate=validate.Length(max=300))
+    domain = Text(allow_none=True, validate=DOMAIN)
+    country = Text(allow_none=True, validate=COUNTRY_CODE)
+    city = Text(allow_none=True, validate=validate.Length(max=120))
+    sector = Text(allow_none=True, validate=validate.Length(max=120))
+    description = Text(validate=validate.Length(max=10_000))
     source = fields.Enum(LeadSource)
     owner_id = fields.Integer(allow_none=True, validate=AN_ID, metadata={"description": "staff"})
     needs = fields.List(
-        fields.String(validate=validate.Length(max=80)),
+        Text(validate=validate.Length(max=80)),
         validate=validate.Length(max=100),
         metadata={"description": "capability slugs or labels"},
     )
@@ -128,7 +150,7 @@ class CompanyDetailsSchema(Schema):
     likelihood_percent = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100))
     estimated_landing_on = fields.Date(allow_none=True)
     actual_landing_on = fields.Date(allow_none=True)
-    competing_locations = fields.String(validate=validate.Length(max=2000))
+    competing_locations = Text(validate=validate.Length(max=2000))
     site_area_m2 = fields.Integer(allow_none=True, validate=A_COUNT)
     needs_office = fields.Boolean()
     needs_lab = fields.Boolean()
@@ -169,18 +191,18 @@ COMPANY_DETAILS = tuple(CompanyDetailsSchema().fields)
 
 class StageMoveSchema(Schema):
     stage = fields.Enum(Stage, required=True)
-    reason = fields.String(load_default="", validate=validate.Length(max=2000))
-    lost_to_location = fields.String(allow_none=True, validate=validate.Length(max=200))
+    reason = Text(load_default="", validate=validate.Length(max=2000))
+    lost_to_location = Text(allow_none=True, validate=validate.Length(max=200))
 
 
 class ContactInputSchema(Schema):
-    name = fields.String(required=True, validate=[validate.Length(max=200), not_blank])
+    name = Text(required=True, validate=[validate.Length(max=200), not_blank])
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    phone = fields.String(allow_none=True, validate=validate.Length(max=50))
-    position = fields.String(allow_none=True, validate=validate.Length(max=200))
-    language = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
+    phone = Text(allow_none=True, validate=validate.Length(max=50))
+    position = Text(allow_none=True, validate=validate.Length(max=200))
+    language = Text(load_default="en", validate=validate.OneOf(LANGUAGES))
     has_consent = fields.Boolean(load_default=False)
-    consent_version = fields.String(allow_none=True, validate=validate.Length(max=40))
+    consent_version = Text(allow_none=True, validate=validate.Length(max=40))
 
 
 class ContactSchema(ContactInputSchema):
@@ -203,8 +225,8 @@ class ActivitySchema(Schema):
         required=True,
         metadata={"description": "staff write: " + ", ".join(k.name for k in STAFF_ACTIVITY_KINDS)},
     )
-    subject = fields.String(required=True, validate=[validate.Length(max=300), not_blank])
-    body = fields.String(load_default="", validate=validate.Length(max=20_000))
+    subject = Text(required=True, validate=[validate.Length(max=300), not_blank])
+    body = Text(load_default="", validate=validate.Length(max=20_000))
     occurred_at = fields.AwareDateTime(
         load_default=None, validate=storable_moment, metadata={"description": "default: now"}
     )
@@ -215,7 +237,7 @@ class ActivitySchema(Schema):
 class TaskSchema(Schema):
     id = fields.Integer(dump_only=True)
     company_id = fields.Integer(dump_only=True)
-    title = fields.String(required=True, validate=[validate.Length(max=300), not_blank])
+    title = Text(required=True, validate=[validate.Length(max=300), not_blank])
     due_on = fields.Date(required=True)
     owner_id = fields.Integer(load_default=None, allow_none=True, validate=AN_ID)
     is_done = fields.Boolean(dump_only=True)
@@ -223,18 +245,23 @@ class TaskSchema(Schema):
     created_at = fields.AwareDateTime(dump_only=True)
 
 
-class PartnerLinkSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    company_id = fields.Integer(dump_only=True)
-    partner = fields.Pluck(
-        PartnerSchema, "slug", required=True, metadata={"description": "partner slug"}
+class PartnerLinkInputSchema(Schema):
+    partner = Text(
+        required=True, validate=validate.Length(max=80), metadata={"description": "partner slug"}
     )
-    reason = fields.String(load_default="", validate=validate.Length(max=2000))
-    status = fields.Enum(LinkStatus, dump_only=True)
-    source = fields.Enum(LinkSource, dump_only=True)
-    created_by_id = fields.Integer(dump_only=True, allow_none=True)
-    created_at = fields.AwareDateTime(dump_only=True)
-    updated_at = fields.AwareDateTime(dump_only=True)
+    reason = Text(load_default="", validate=validate.Length(max=2000))
+
+
+class PartnerLinkSchema(Schema):
+    id = fields.Integer(required=True)
+    company_id = fields.Integer(required=True)
+    partner = fields.Pluck(PartnerSchema, "slug", required=True)
+    reason = fields.String(required=True)
+    status = fields.Enum(LinkStatus, required=True)
+    source = fields.Enum(LinkSource, required=True)
+    created_by_id = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+    updated_at = fields.AwareDateTime(required=True)
 
 
 class LinkStatusSchema(Schema):

@@ -297,3 +297,28 @@ def test_an_unknown_sort_is_refused_naming_it(client: FlaskClient, token_headers
     response = client.get("/api/v1/companies?sort=secret", headers=token_headers())
     assert response.status_code == 422
     assert list(response.json["errors"]["query"]) == ["sort"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("description", "nul \x00 byte"),
+        ("website", "https://curium.example/\x00"),
+        ("city", "\ud800"),
+    ],
+)
+def test_text_the_databases_cannot_store_is_refused_naming_the_field(
+    client: FlaskClient, token_headers: Headers, field: str, value: str
+) -> None:
+    body = {**NEW_COMPANY, field: value}
+    response = client.post("/api/v1/companies", json=body, headers=token_headers())
+    assert response.status_code == 422
+    assert list(response.json["errors"]["json"]) == [field]
+
+
+def test_a_search_for_a_nul_character_is_refused(
+    client: FlaskClient, token_headers: Headers
+) -> None:
+    response = client.get("/api/v1/companies?q=%00", headers=token_headers())
+    assert response.status_code == 422
+    assert list(response.json["errors"]["query"]) == ["q"]
