@@ -36,6 +36,7 @@ OFFICE_ZONE = ZoneInfo("Europe/Berlin")
 MAX_ID = 2**31 - 1  # integer primary keys; larger numbers name no row
 MAX_COUNT = 1_000_000_000
 MAX_CAPEX_EUR = 10**15
+NORMALISED_NAME_LENGTH = Company.normalised_name.type.length
 
 # Fields staff set through the company form or an import; the stage moves only via move_stage.
 EDITABLE_FIELDS = frozenset(
@@ -123,7 +124,8 @@ def apply_details(company: Company, details: dict[str, Any]) -> None:
         raise ValueError(f"not editable: {sorted(unknown)}")
     for field, value in details.items():
         setattr(company, field, value)
-    company.normalised_name = normalise_company_name(company.name)
+    # Spelled-out umlauts can make the normalised name longer than the name itself.
+    company.normalised_name = normalise_company_name(company.name)[:NORMALISED_NAME_LENGTH]
     if company.domain:
         company.domain = company.domain.lower()
     elif company.website:

@@ -322,3 +322,12 @@ def test_a_search_for_a_nul_character_is_refused(
     response = client.get("/api/v1/companies?q=%00", headers=token_headers())
     assert response.status_code == 422
     assert list(response.json["errors"]["query"]) == ["q"]
+
+
+def test_a_name_of_umlauts_at_full_length_is_stored(
+    client: FlaskClient, token_headers: Headers
+) -> None:
+    body = {"name": "Ä" * 200}
+    response = client.post("/api/v1/companies", json=body, headers=token_headers())
+    assert response.status_code == 201
+    assert len(db.session.get(Company, response.json["id"]).normalised_name) == 200
