@@ -65,13 +65,13 @@ def company_or_404(company_id: int) -> Company:
     return company
 
 
-def staff_owner(owner_id: int | None, field: str = "owner_id") -> User | None:
+def staff_owner(owner_id: int | None) -> User | None:
     """The staff member ``owner_id`` names; viewers and disabled accounts own nothing."""
     if owner_id is None:
         return None
     owner = db.session.get(User, owner_id)
     if owner is None or not owner.is_enabled or not owner.has_role(Role.staff):
-        invalid(field, f"No enabled staff member has the id {owner_id}.")
+        invalid("owner_id", f"No enabled staff member has the id {owner_id}.")
     return owner
 
 
