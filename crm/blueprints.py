@@ -8,8 +8,10 @@ from werkzeug.exceptions import HTTPException
 from crm import health, i18n
 from crm.api import companies as api_companies
 from crm.api import events as api_events
+from crm.api import partner_links as api_partner_links
 from crm.api import partners as api_partners
 from crm.api import registrations as api_registrations
+from crm.api import timeline as api_timeline
 from crm.api import token_routes
 from crm.api.errors import is_api_request, problem
 from crm.auth import admin_routes as user_admin_routes
@@ -38,6 +40,8 @@ API_BLUEPRINTS = (
     api_registrations.blueprint,
     api_partners.blueprint,
     api_companies.blueprint,
+    api_timeline.blueprint,
+    api_partner_links.blueprint,
 )
 
 
@@ -75,7 +79,9 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
 
 
-def csrf_failed(error: CSRFError) -> tuple[str, int]:
+def csrf_failed(error: CSRFError) -> Response | tuple[str, int]:
+    if is_api_request():
+        return problem(error)
     return render_template("errors.html", error=error, message=error.description), 400
 
 

@@ -6,9 +6,15 @@ def test_ids_beyond_the_database_integer_range_are_not_found(client: FlaskClient
     assert response.status_code == 404
 
 
-def test_a_nul_character_anywhere_in_the_input_is_a_bad_request(client: FlaskClient) -> None:
-    assert client.get("/api/v1/events?page=1%00").status_code == 400
+def test_a_nul_character_in_a_path_query_or_form_is_a_bad_request(client: FlaskClient) -> None:
+    assert client.get("/events/?q=a%00").status_code == 400
     assert client.post("/login", data={"email": "a\x00@b.example"}).status_code == 400
-    response = client.post("/api/v1/events/x/registrations", json={"name": "a\u0000b"})
+    response = client.get("/api/v1/events/a%00b")
     assert response.status_code == 400
     assert response.content_type == "application/problem+json"
+
+
+def test_the_api_names_the_field_that_holds_a_nul_character(client: FlaskClient) -> None:
+    response = client.post("/api/v1/events/x/registrations", json={"name": "a\u0000b"})
+    assert response.status_code == 422
+    assert "name" in response.json["errors"]["json"]

@@ -16,6 +16,9 @@ class ProblemSchema(Schema):
     status = fields.Integer(required=True)
     detail = fields.String(required=True)
     errors = fields.Dict(metadata={"description": "messages per location and field"})
+    duplicate_ids = fields.List(
+        fields.Integer(), metadata={"description": "companies that look like the one sent (409)"}
+    )
 
 
 class ProblemApi(Api):
@@ -52,6 +55,7 @@ def problem(error: HTTPException) -> Response:
     }
     if "messages" in data:
         body["errors"] = data["messages"]
+    body.update(data.get("extensions") or {})
     response = jsonify(body)
     response.status_code = error.code or 500
     response.content_type = PROBLEM_JSON

@@ -157,10 +157,16 @@ def create() -> ResponseReturnValue:
         form.owner_id.data = str(current_user.id)
     duplicates: list[Company] = []
     if form.validate_on_submit():
-        details = form.details()
-        duplicates = services.possible_duplicates(details)
-        if not duplicates or form.create_anyway.data:
-            company = services.create_company(details, needs=chosen_needs(form), by=current_user)
+        try:
+            company = services.create_company(
+                form.details(),
+                needs=chosen_needs(form),
+                by=current_user,
+                allow_duplicates=bool(form.create_anyway.data),
+            )
+        except services.PossibleDuplicates as error:
+            duplicates = error.matches
+        else:
             db.session.commit()
             flash(f"Created {company.name}.", "success")
             return redirect(url_for("leads.show", company_id=company.id))

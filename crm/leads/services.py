@@ -36,6 +36,7 @@ OFFICE_ZONE = ZoneInfo("Europe/Berlin")
 MAX_ID = 2**31 - 1  # integer primary keys; larger numbers name no row
 MAX_COUNT = 1_000_000_000
 MAX_CAPEX_EUR = 10**15
+NORMALISED_NAME_LENGTH = Company.normalised_name.type.length
 
 # Fields staff set through the company form or an import; the stage moves only via move_stage.
 EDITABLE_FIELDS = frozenset(
@@ -90,6 +91,20 @@ class LeadError(Exception):
     """A request the lead rules refuse; the message is shown to staff as it is."""
 
 
+class PossibleDuplicates(LeadError):
+    def __init__(self, matches: list[Company]) -> None:
+        super().__init__("A company with the same domain or a near-same name exists already.")
+        self.matches = matches
+
+
+class MoveNotAllowed(LeadError):
+    """The pipeline does not allow this stage change."""
+
+
+class ReasonRequired(LeadError):
+    """The stage change needs a reason."""
+
+
 class StaleEdit(LeadError):
     def __init__(self) -> None:
         super().__init__(
@@ -109,7 +124,8 @@ def apply_details(company: Company, details: dict[str, Any]) -> None:
         raise ValueError(f"not editable: {sorted(unknown)}")
     for field, value in details.items():
         setattr(company, field, value)
-    company.normalised_name = normalise_company_name(company.name)
+    # Spelled-out umlauts can make the normalised name longer than the name itself.
+    company.normalised_name = normalise_company_name(company.name)[:NORMALISED_NAME_LENGTH]
     if company.domain:
         company.domain = company.domain.lower()
     elif company.website:
@@ -130,7 +146,11 @@ def create_company(
     stage: Stage = Stage.enquiry,
     by: User | None = None,
     is_demo: bool = False,
+    allow_duplicates: bool = True,
 ) -> Company:
+    """Create a lead; with ``allow_duplicates=False`` refuse one that looks like a known company."""
+    if not allow_duplicates and (matches := possible_duplicates(details)):
+        raise PossibleDuplicates(matches)
     company = Company(stage=stage, is_demo=is_demo, description="", competing_locations="")
     apply_details(company, details)
     company.needs = list(needs)
@@ -193,13 +213,13 @@ def move_stage(
     """The one way a company changes stage: checks the move and records who, when and why."""
     reason = reason.strip()
     if to not in ALLOWED_MOVES[company.stage]:
-        raise LeadError(
+        raise MoveNotAllowed(
             f"A company in stage {company.stage.name} cannot move to {to.name}."
             if company.stage is not to
             else f"The company is in stage {to.name} already."
         )
     if to in STAGES_NEEDING_A_REASON and not reason:
-        raise LeadError(f"Moving to {to.name} needs a reason.")
+        raise ReasonRequired(f"Moving to {to.name} needs a reason.")
     change = StageChange(
         company=company, from_stage=company.stage, to_stage=to, reason=reason, changed_by=by
     )

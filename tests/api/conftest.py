@@ -1,13 +1,18 @@
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from crm.api.models import ApiScope
 from crm.api.tokens import issue_token
 from crm.auth.models import Role, User
 from crm.extensions import db
+from crm.leads.models import Company
+from crm.leads.services import create_company as create_lead
 from crm.seed.services import seed
+from tests.helpers import csrf_token
 
 
 @pytest.fixture
@@ -27,3 +32,27 @@ def token_headers(app: Flask, create_user: Callable[..., User]) -> Callable[...,
 def seeded(app: Flask) -> None:
     seed(with_demo=True)
     db.session.commit()
+
+
+@pytest.fixture
+def create_company(app: Flask) -> Callable[..., Company]:
+    counter = iter(range(1, 10_000))
+
+    def make(**details: Any) -> Company:
+        number = next(counter)
+        company = create_lead({"name": f"Isotopia {number} GmbH"} | details)
+        db.session.commit()
+        return company
+
+    return make
+
+
+@pytest.fixture
+def company(create_company: Callable[..., Company]) -> Company:
+    return create_company(domain="isotopia.example", country="FR")
+
+
+@pytest.fixture
+def session_csrf_token(client: FlaskClient) -> Callable[[], str]:
+    """The CSRF token a logged-in browser page carries, for cookie-authenticated API writes."""
+    return lambda: csrf_token(client.get("/leads/new").text)
