@@ -301,8 +301,39 @@ def links_of_partner_by_status(partner: Partner) -> dict[LinkStatus, list[Partne
 # --- suggestions -----------------------------------------------------------------------------
 
 
+# What a company's site requirement asks of the cluster, as capability tags partners offer.
+SITE_REQUIREMENT_CAPABILITIES = {
+    "needs_gmp": ("gmp-production",),
+    "needs_hot_cells": ("hot-cells", "in-cell-equipment"),
+    "needs_controlled_area": ("radioactive-handling",),
+    "needs_radiation_licence": ("radioactive-handling",),
+}
+
+
+def ranked_needs(company: Company) -> list[Capability]:
+    """The company's needs followed by the capabilities its site requirement calls for."""
+    named = {capability.slug for capability in company.needs}
+    wanted = [
+        slug
+        for requirement, slugs in SITE_REQUIREMENT_CAPABILITIES.items()
+        if getattr(company, requirement)
+        for slug in slugs
+        if slug not in named
+    ]
+    if not wanted:
+        return list(company.needs)
+    found = {
+        c.slug: c for c in db.session.scalars(select(Capability).where(Capability.slug.in_(wanted)))
+    }
+    return [*company.needs, *(found[slug] for slug in dict.fromkeys(wanted) if slug in found)]
+
+
 def suggestions_for(company: Company) -> Ranking[Partner]:
-    """Ranked partners not yet linked to the company, not dismissed for it, and not archived."""
+    """Ranked partners not yet linked to the company, not dismissed for it, and not archived.
+
+    The company's needs and its site requirement (GMP, hot cells, controlled area, radiation
+    licence) both count, through ``ranked_needs``.
+    """
     linked = select(PartnerLink.partner_id).where(PartnerLink.company_id == company.id)
     dismissed = select(DismissedSuggestion.partner_id).where(
         DismissedSuggestion.company_id == company.id
@@ -312,7 +343,7 @@ def suggestions_for(company: Company) -> Ranking[Partner]:
         .where(~Partner.is_archived, Partner.id.not_in(linked), Partner.id.not_in(dismissed))
         .options(selectinload(Partner.capabilities))
     )
-    return rank_partners(company.needs, candidates)
+    return rank_partners(ranked_needs(company), candidates)
 
 
 def suggestion_for(company: Company, partner: Partner) -> Suggestion[Partner]:
@@ -368,7 +399,7 @@ def matching_leads_for(partner: Partner) -> list[tuple[Company, Suggestion[Partn
     )
     leads = []
     for company in companies:
-        ranking = rank_partners(company.needs, [partner])
+        ranking = rank_partners(ranked_needs(company), [partner])
         leads.extend((company, suggestion) for suggestion in ranking.suggestions)
     return leads
 

@@ -140,3 +140,21 @@ def test_viewers_see_suggestions_but_cannot_accept_them(
         data={"csrf_token": csrf_token(page.text)},
     )
     assert response.status_code == 403
+
+
+def test_the_site_requirement_counts_as_needs_in_the_ranking(create_company: Companies) -> None:
+    company = create_company(needs=("sterility-testing",))
+    company.needs_hot_cells = True
+    db.session.commit()
+    ranking = suggestions_for(company)
+    explanations = {s.partner.slug: s.explanation for s in ranking.suggestions}
+    assert ranking.suggestions[0].partner.slug == "itd"
+    assert explanations["itd"] == "matches: Custom hot cells, In-cell equipment"
+    assert explanations["cup-laboratorien"] == "matches: Sterility testing"
+
+
+def test_a_site_requirement_alone_is_enough_for_suggestions(create_company: Companies) -> None:
+    company = create_company()
+    company.needs_gmp = True
+    db.session.commit()
+    assert suggested_slugs(company) == ["abx"]
