@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
@@ -332,3 +333,50 @@ class RegistrationSchema(Schema):
 
 class RegistrationFilterArgs(Schema):
     status = fields.Enum(RegistrationStatus)
+
+
+def known_time_zone(name: str) -> None:
+    if name not in available_timezones():
+        raise ValidationError("Not an IANA time zone such as Europe/Berlin.")
+
+
+class EventInputSchema(Schema):
+    """An event as staff create it: all-day (``starts_on``/``ends_on``) or timed (``starts_at``/
+    ``ends_at``, any offset; stored in UTC and shown in ``timezone``)."""
+
+    title = Text(required=True, validate=[validate.Length(max=200), not_blank])
+    slug = Text(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,119}$"))
+    is_all_day = fields.Boolean(required=True)
+    timezone = Text(required=True, validate=known_time_zone)
+    city = Text(required=True, validate=[validate.Length(max=120), not_blank])
+    country = Text(required=True, validate=known_country)
+    organiser_name = Text(required=True, validate=[validate.Length(max=200), not_blank])
+    organiser_email = fields.Email(required=True, validate=validate.Length(max=254))
+    description = Text(validate=validate.Length(max=20_000))
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True, metadata={"description": "last day, inclusive"})
+    starts_at = fields.AwareDateTime(allow_none=True, validate=storable_moment)
+    ends_at = fields.AwareDateTime(allow_none=True, validate=storable_moment)
+    venue = Text(allow_none=True, validate=validate.Length(max=200))
+    address = Text(allow_none=True, validate=validate.Length(max=300))
+    capacity = fields.Integer(allow_none=True, validate=A_COUNT)
+    registration_opens_at = fields.AwareDateTime(allow_none=True, validate=storable_moment)
+    registration_closes_at = fields.AwareDateTime(allow_none=True, validate=storable_moment)
+    reminder_offsets_days = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=365)), validate=validate.Length(max=10)
+    )
+    questions = fields.List(
+        fields.Dict(keys=Text(), values=fields.Raw()),
+        validate=validate.Length(max=50),
+        metadata={"description": '[{"key", "en", "de", "required", "choices": [{"value", ...}]}]'},
+    )
+
+
+class EventUpdateSchema(EventInputSchema):
+    status = fields.Enum(
+        EventStatus,
+        metadata={"description": "published publishes a draft; cancelled cancels and tells all"},
+    )
+
+
+EVENT_FIELDS = tuple(EventUpdateSchema().fields)

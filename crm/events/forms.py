@@ -206,22 +206,6 @@ class EventForm(FlaskForm):
             raise ValidationError("Use lower-case letters, digits and hyphens only.")
         field.data = slug.lower()
 
-    def validate_ends_on(self, field: DateField) -> None:
-        if not self.is_all_day.data:
-            return
-        if self.starts_on.data is None or field.data is None:
-            raise ValidationError("An all-day event needs its first and last day.")
-        if field.data < self.starts_on.data:
-            raise ValidationError("The last day cannot be before the first day.")
-
-    def validate_ends_local(self, field: DateTimeLocalField) -> None:
-        if self.is_all_day.data:
-            return
-        if self.starts_local.data is None or field.data is None:
-            raise ValidationError("A timed event needs its start and end.")
-        if field.data <= self.starts_local.data:
-            raise ValidationError("The end must be after the start.")
-
     def validate_reminder_offsets(self, field: StringField) -> None:
         parts = [part.strip() for part in (field.data or "").split(",") if part.strip()]
         if not all(part.isdigit() and 0 < int(part) <= 365 for part in parts):

@@ -33,6 +33,7 @@ from crm.events.forms import (
     registration_form_class,
 )
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
+from crm.events.planning import EventDetails, EventRefused, save_event
 from crm.events.routes import (
     all_capabilities,
     details_from,
@@ -122,37 +123,33 @@ def form_data_of(event: Event) -> dict[str, object]:
     }
 
 
-def fill_event(event: Event, form: EventForm) -> None:
-    event.title = form.title.data
-    event.slug = form.slug.data
-    event.description = form.description.data or ""
-    event.is_all_day = bool(form.is_all_day.data)
-    event.timezone = form.timezone.data
-    if event.is_all_day:
-        event.starts_on, event.ends_on = form.starts_on.data, form.ends_on.data
-        event.starts_at = event.ends_at = None
-    else:
-        event.starts_at = form.local(form.starts_local.data)
-        event.ends_at = form.local(form.ends_local.data)
-        event.starts_on = event.ends_on = None
-    event.venue = form.venue.data or None
-    event.address = form.address.data or None
-    event.city = form.city.data
-    event.country = form.country.data
-    event.registration_opens_at = form.local(form.opens_local.data)
-    event.registration_closes_at = form.local(form.closes_local.data)
-    event.organiser_name = form.organiser_name.data
-    event.organiser_email = form.organiser_email.data.lower()
-    event.reminder_offsets_days = form.reminder_days()
-    event.questions = parse_questions(form.questions_json.data or "")
+def event_details_from(form: EventForm) -> EventDetails:
+    return EventDetails(
+        title=form.title.data or "",
+        slug=form.slug.data or "",
+        description=form.description.data or "",
+        is_all_day=bool(form.is_all_day.data),
+        timezone=form.timezone.data,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        starts_at=form.local(form.starts_local.data),
+        ends_at=form.local(form.ends_local.data),
+        venue=form.venue.data or None,
+        address=form.address.data or None,
+        city=form.city.data or "",
+        country=form.country.data,
+        capacity=form.capacity.data,
+        registration_opens_at=form.local(form.opens_local.data),
+        registration_closes_at=form.local(form.closes_local.data),
+        organiser_name=form.organiser_name.data or "",
+        organiser_email=form.organiser_email.data or "",
+        reminder_offsets_days=form.reminder_days(),
+        questions=parse_questions(form.questions_json.data or ""),
+    )
 
 
-def slug_is_free(form: EventForm, event: Event | None) -> bool:
-    other = db.session.scalar(select(Event).where(Event.slug == form.slug.data))
-    if other is not None and other is not event:
-        form.slug.errors.append("Another event already uses this web address.")
-        return False
-    return True
+# Where the form shows a refusal about a value the planning rules name.
+FORM_FIELDS = {"ends_at": "ends_local", "ends_on": "ends_on", "slug": "slug"}
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -162,10 +159,13 @@ def create() -> ResponseReturnValue:
         organiser_name=current_app.config["ORGANISER_NAME"],
         organiser_email=current_app.config["ORGANISER_EMAIL"],
     )
-    if form.validate_on_submit() and slug_is_free(form, None):
-        event = Event(status=EventStatus.draft, capacity=form.capacity.data)
-        fill_event(event, form)
-        db.session.add(event)
+    if form.validate_on_submit():
+        try:
+            event = save_event(None, event_details_from(form))
+        except EventRefused as refusal:
+            db.session.rollback()
+            form[FORM_FIELDS[refusal.field]].errors.append(refusal.message)
+            return render_template("events/staff/edit.html", form=form, event=None), 422
         db.session.commit()
         flash("Event created as a draft; publish it when it is ready.", "success")
         return back_to_attendees(event)
@@ -177,17 +177,17 @@ def create() -> ResponseReturnValue:
 def edit(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
     form = EventForm(obj=event, data=form_data_of(event))
-    if form.validate_on_submit() and slug_is_free(form, event):
-        before = services.schedule_of(event)
-        fill_event(event, form)
+    if form.validate_on_submit():
         try:
-            services.change_capacity(event, form.capacity.data)
+            save_event(event, event_details_from(form))
+        except EventRefused as refusal:
+            db.session.rollback()
+            form[FORM_FIELDS[refusal.field]].errors.append(refusal.message)
+            return render_template("events/staff/edit.html", form=form, event=event), 422
         except RegistrationRefused as refusal:
             db.session.rollback()
             form.capacity.errors.append(translator("en")(refusal.reason))
             return render_template("events/staff/edit.html", form=form, event=event), 422
-        if services.schedule_of(event) != before:
-            services.announce_event_change(event)
         db.session.commit()
         flash("Event saved.", "success")
         return back_to_attendees(event)
