@@ -1,13 +1,12 @@
 """Factories for leads and follow-up tasks, and a query counter that guards against N+1 queries."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.extensions import db
@@ -61,32 +60,3 @@ def capability(app: Flask) -> Capability:
         db.session.add(found)
         db.session.commit()
     return found
-
-
-class QueryCounter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
-@pytest.fixture
-def count_queries(app: Flask) -> Callable[[], Any]:
-    """``with count_queries() as counted: ...`` then ``counted.count`` statements were run."""
-
-    @contextmanager
-    def counting() -> Iterator[QueryCounter]:
-        counter = QueryCounter()
-
-        def record(*args: Any) -> None:
-            counter.statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            yield counter
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-
-    return counting

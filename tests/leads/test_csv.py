@@ -221,7 +221,7 @@ def test_the_export_reads_companies_in_batches_as_lines_are_taken(
     with count_queries() as counted:
         header = next(lines)
     assert header.startswith("id,name")
-    assert counted.count == 0
+    assert len(counted) == 0
     assert len(list(lines)) == 3
 
 

@@ -1,10 +1,9 @@
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crm.auth.models import Role, User
 from crm.extensions import db
@@ -78,23 +77,3 @@ def create_link(
 @pytest.fixture
 def admin_user(create_user: Callable[..., User]) -> User:
     return create_user(Role.admin)
-
-
-@pytest.fixture
-def count_queries(app: Flask) -> Callable[[], Any]:
-    """``with count_queries() as statements:`` collects the SQL statements run inside."""
-
-    @contextmanager
-    def counting() -> Iterator[list[str]]:
-        statements: list[str] = []
-
-        def record(*args: Any) -> None:
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-
-    return counting
