@@ -98,7 +98,7 @@ def index() -> ResponseReturnValue:
             select(Registration.event_id, func.count(Registration.id))
             .where(Registration.status == RegistrationStatus.confirmed)
             .group_by(Registration.event_id)
-        ).tuples()
+        ).all()
     )
     return render_template("events/staff/index.html", events=events, confirmed=confirmed)
 

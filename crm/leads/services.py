@@ -1,6 +1,7 @@
 """Domain operations on leads: create, edit, archive, move stage, follow up, merge."""
 
 from collections.abc import Iterable
+from itertools import pairwise
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -233,13 +234,21 @@ def move_stage(
 
 
 def time_in_stages(company: Company, now: datetime | None = None) -> dict[Stage, timedelta]:
-    """How long the company has spent in each stage, from its stage history."""
+    """How long the company has spent in each stage, from its creation and its stage history.
+
+    A company imported or created without a recorded first stage has been in the stage its
+    first recorded move left (or, with no moves at all, its current stage) since its creation.
+    """
     now = now or utcnow()
-    spent: dict[Stage, timedelta] = {}
     changes = sorted(company.stage_changes, key=lambda change: change.changed_at)
-    for change, following in zip(changes, [*changes[1:], None], strict=True):
-        until = following.changed_at if following else now
-        spent[change.to_stage] = spent.get(change.to_stage, timedelta()) + until - change.changed_at
+    first_stage = changes[0].from_stage if changes else company.stage
+    periods: list[tuple[Stage, datetime]] = []
+    if first_stage is not None:
+        periods.append((first_stage, company.created_at))
+    periods.extend((change.to_stage, change.changed_at) for change in changes)
+    spent: dict[Stage, timedelta] = {}
+    for (stage, since), (_, until) in pairwise([*periods, (company.stage, now)]):
+        spent[stage] = spent.get(stage, timedelta()) + max(until - since, timedelta())
     return spent
 
 

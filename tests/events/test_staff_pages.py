@@ -335,3 +335,21 @@ def test_saving_an_unchanged_event_sends_no_mail(
     db.session.refresh(event)
     assert event.ends_on == date(2027, 4, 22)
     assert event.questions[0]["key"] == "dietary"
+
+
+def test_the_event_list_counts_the_confirmed_seats_of_each_event(
+    staff_client: FlaskClient,
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+) -> None:
+    busy = create_event(title="Busy forum", capacity=1)
+    create_event(title="Quiet forum")
+    create_registration(busy)
+    create_registration(busy)  # waiting list: not a confirmed seat
+
+    response = staff_client.get("/staff/events/")
+
+    assert response.status_code == 200
+    row = response.text.split("Busy forum", 1)[1].split("</tr>", 1)[0]
+    assert "<td>1 / 1</td>" in row
+    assert "Quiet forum" in response.text

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from crm.auth.models import User
@@ -135,3 +136,39 @@ def test_staff_verify_a_landing_with_evidence_on_the_company_page(
     db.session.refresh(landed)
     assert landed.is_landing_verified
     assert landed.landing_evidence == "Lease signed 2025-10-01"
+
+
+def test_a_company_without_any_recorded_stage_has_been_in_its_stage_since_creation(
+    app: Flask, clock: Callable[[str], None]
+) -> None:
+    clock("2025-10-01T08:00:00+00:00")
+    company = Company(name="Imported GmbH", normalised_name="imported", stage=Stage.qualified)
+    db.session.add(company)
+    db.session.commit()
+    clock("2025-10-06T08:00:00+00:00")
+    assert time_in_stages(company) == {Stage.qualified: timedelta(days=5)}
+
+
+def test_a_first_move_without_a_recorded_start_counts_the_stage_it_left(
+    staff_user: User, clock: Callable[[str], None]
+) -> None:
+    clock("2025-10-01T08:00:00+00:00")
+    company = Company(name="Registered GmbH", normalised_name="registered", stage=Stage.enquiry)
+    db.session.add(company)
+    db.session.commit()
+    clock("2025-10-03T08:00:00+00:00")
+    move_stage(company, Stage.qualified, "", staff_user)
+    clock("2025-10-04T08:00:00+00:00")
+    assert time_in_stages(company) == {
+        Stage.enquiry: timedelta(days=2),
+        Stage.qualified: timedelta(days=1),
+    }
+
+
+def test_the_page_of_a_company_without_history_opens(staff_client: FlaskClient) -> None:
+    company = Company(name="Demo: Quiet AB", normalised_name="demo quiet", is_demo=True)
+    db.session.add(company)
+    db.session.commit()
+    response = staff_client.get(f"/leads/{company.id}")
+    assert response.status_code == 200
+    assert "Demo: Quiet AB" in response.text
