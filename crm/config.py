@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
+from limits import parse_many
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
@@ -34,7 +35,11 @@ ENVIRONMENT_KEYS = {
     "ORGANISER_EMAIL": str,
     "DIGEST_LOCAL_HOUR": int,
     "DIGEST_TIMEZONE": str,
+    "LOGIN_RATE_LIMIT": str,
+    "REGISTRATION_RATE_LIMIT": str,
+    "API_PUBLIC_RATE_LIMIT": str,
 }
+RATE_LIMIT_KEYS = ("LOGIN_RATE_LIMIT", "REGISTRATION_RATE_LIMIT", "API_PUBLIC_RATE_LIMIT")
 
 
 class ConfigurationError(RuntimeError):
@@ -65,6 +70,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
+        "REGISTRATION_RATE_LIMIT": "30 per minute",
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_MINUTES": 15,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -160,6 +166,13 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
             "DIGEST_TIMEZONE must be an IANA time zone such as Europe/Berlin, "
             f"not {app.config['DIGEST_TIMEZONE']!r}."
         ) from error
+    for key in RATE_LIMIT_KEYS:
+        try:
+            parse_many(app.config[key])
+        except ValueError as error:
+            raise ConfigurationError(
+                f"{key} must be a rate such as '30 per minute', not {app.config[key]!r}."
+            ) from error
     app.config["SESSION_COOKIE_SECURE"] = is_production
     app.config["REMEMBER_COOKIE_SECURE"] = is_production
     app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["DATABASE_URL"])

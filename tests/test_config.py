@@ -89,3 +89,18 @@ def test_a_bad_number_in_the_environment_is_named(
 )
 def test_postgresql_urls_use_psycopg_3(given: str, used: str) -> None:
     assert sqlalchemy_url(given) == used
+
+
+def test_the_registration_rate_limit_is_read_from_the_environment(
+    instance: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGISTRATION_RATE_LIMIT", "5 per hour")
+    assert create_app().config["REGISTRATION_RATE_LIMIT"] == "5 per hour"
+
+
+def test_a_rate_limit_that_is_not_a_rate_is_refused_at_start(
+    instance: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGISTRATION_RATE_LIMIT", "thirty a minute")
+    with pytest.raises(ConfigurationError, match="REGISTRATION_RATE_LIMIT"):
+        create_app()

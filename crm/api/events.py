@@ -18,19 +18,14 @@ from crm.events.planning import EventDetails, EventRefused, details_of, save_eve
 from crm.events.services import RegistrationRefused
 from crm.events.texts import translator
 from crm.extensions import db, limiter
+from crm.limits import public_api_limit
 
 blueprint = Blueprint("api_events", __name__, url_prefix="/api/v1/events", description="Events")
 
 
-def public_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["API_PUBLIC_RATE_LIMIT"]
-
-
 @blueprint.route("")
 class Events(MethodView):
-    decorators = [limiter.limit(public_limit)]
+    decorators = [limiter.limit(public_api_limit)]
 
     @blueprint.arguments(PageArgs, location="query")
     @blueprint.response(200, page_schema(EventSchema))
@@ -46,7 +41,7 @@ class Events(MethodView):
 
 @blueprint.route("/<slug>")
 class EventDetail(MethodView):
-    decorators = [limiter.limit(public_limit)]
+    decorators = [limiter.limit(public_api_limit)]
 
     @blueprint.etag
     @blueprint.response(200, EventSchema)

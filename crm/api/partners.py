@@ -5,10 +5,10 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.api.events import public_limit
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import PartnerSchema
 from crm.extensions import limiter
+from crm.limits import public_api_limit
 from crm.partners.models import Partner
 
 blueprint = Blueprint(
@@ -18,7 +18,7 @@ blueprint = Blueprint(
 
 @blueprint.route("")
 class Partners(MethodView):
-    decorators = [limiter.limit(public_limit)]
+    decorators = [limiter.limit(public_api_limit)]
 
     @blueprint.arguments(PageArgs, location="query")
     @blueprint.response(200, page_schema(PartnerSchema))

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from crm.events.models import Event, Registration
 from crm.events.services import RegistrationDetails, RegistrationRefused
 from crm.events.texts import translator
 from crm.extensions import db, limiter
+from crm.limits import registration_limit
 from crm.partners.models import Capability, Partner
 
 blueprint = Blueprint(
@@ -35,10 +35,6 @@ blueprint = Blueprint(
 EVENT_STATE_REFUSALS = {"event_cancelled", "window_not_open", "window_closed"}
 # Form field names the registration service reports, as this API names them.
 API_FIELD_NAMES = {"company": "company", "partners": "partners_to_meet"}
-
-
-def registration_limit() -> str:
-    return current_app.config.get("REGISTRATION_RATE_LIMIT", "30 per minute")
 
 
 class RegistrationListArgs(PageArgs, RegistrationFilterArgs):

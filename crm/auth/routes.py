@@ -1,20 +1,17 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.auth.forms import LoginForm
 from crm.auth.services import authenticate
 from crm.extensions import db, limiter
+from crm.limits import login_limit
 
 blueprint = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "Wrong email or password, or the account is locked. Try again later."
-
-
-def login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def safe_next(target: str | None) -> str:

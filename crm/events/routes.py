@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from crm.events.texts import language_or_default, translator
 from crm.events.tokens import LinkExpired, LinkUnknown, registration_for_token
 from crm.extensions import db, limiter
 from crm.i18n import select_locale
+from crm.limits import registration_limit
 from crm.partners.models import Capability, Partner
 
 blueprint = Blueprint("events", __name__, url_prefix="/events")
@@ -40,10 +41,6 @@ def page_words() -> dict[str, Any]:
 
 blueprint.context_processor(page_words)
 manage_blueprint.context_processor(page_words)
-
-
-def registration_limit() -> str:
-    return current_app.config.get("REGISTRATION_RATE_LIMIT", "30 per minute")
 
 
 def visible_event(slug: str) -> Event:

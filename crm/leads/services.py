@@ -1,8 +1,8 @@
 """Domain operations on leads: create, edit, archive, move stage, follow up, merge."""
 
 from collections.abc import Iterable
-from itertools import pairwise
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
