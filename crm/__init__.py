@@ -28,7 +28,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.mail.init_app(app)
     extensions.limiter.init_app(app)
-    extensions.babel.init_app(app, locale_selector=i18n.select_locale)
+    extensions.babel.init_app(
+        app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone
+    )
     extensions.login.init_app(app)
     extensions.api.init_app(app)
 

@@ -75,6 +75,7 @@ def register(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     app.before_request(i18n.forget_cached_locale)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
+    app.add_template_filter(i18n.moment)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)
 

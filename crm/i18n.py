@@ -1,7 +1,16 @@
-"""Which language a page speaks: ``?lang=``, then the visitor's choice, then the browser."""
+"""Language and time zone of a request, and the one way pages show a moment.
+
+The language: ``?lang=``, then the visitor's choice, then the browser. The time zone: the
+logged-in staff member's own, else the office's (``BABEL_DEFAULT_TIMEZONE``).
+"""
+
+from datetime import UTC, datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, request, session
-from flask_babel import refresh
+from flask_babel import format_datetime, get_timezone, refresh
+from flask_login import current_user
 
 
 def forget_cached_locale() -> None:
@@ -18,3 +27,26 @@ def select_locale() -> str | None:
     if session.get("lang") in languages:
         return session["lang"]
     return request.accept_languages.best_match(languages)
+
+
+def select_timezone() -> str | None:
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return None  # Flask-Babel falls back to BABEL_DEFAULT_TIMEZONE
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA zones people pick from: regions and cities, and UTC."""
+    return tuple(sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC"))
+
+
+def moment(value: datetime) -> str:
+    """A stored UTC moment as the reader's local date and time with its zone."""
+    return format_datetime(value, "yyyy-MM-dd HH:mm zzz")
+
+
+def from_reader_time(local: datetime) -> datetime:
+    """A wall-clock time entered by the reader (no zone) as an aware UTC moment."""
+    zone = ZoneInfo(str(get_timezone()))
+    return local.replace(tzinfo=zone).astimezone(UTC)

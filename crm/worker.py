@@ -1,9 +1,11 @@
 """The long-running worker: queues reminders and digests, sends the outbox, pass after pass.
 
 SIGTERM (and Ctrl-C) let the current pass finish and end the loop; a row being sent when the
-process is killed outright is claimed again after MAIL_CLAIM_TIMEOUT_SECONDS.
+process is killed outright is claimed again after MAIL_CLAIM_TIMEOUT_SECONDS. What a pass did
+is logged at INFO, an idle pass only at DEBUG, a failed step with its traceback at ERROR.
 """
 
+import logging
 import signal
 import threading
 from collections.abc import Callable
@@ -19,6 +21,16 @@ from crm.mail.dispatch import dispatch_due
 from crm.reminders.services import queue_due_reminders_now
 
 Step = Callable[[], object]
+"""A unit of work; its outcome is falsy when there was nothing to do, else a summary."""
+
+log = logging.getLogger(__name__)
+
+
+def log_to_stderr() -> None:
+    """Timestamped INFO lines on standard error for the long-running commands."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 class Worker:
@@ -46,9 +58,12 @@ class Worker:
                 outcome = step()
             except Exception:
                 db.session.rollback()
-                current_app.logger.exception("worker step %s failed", step.__name__)
+                log.exception("%s failed", step.__name__)
             else:
-                click.echo(f"{step.__name__}: {outcome}")
+                if outcome:
+                    log.info("%s: %s", step.__name__, outcome)
+                else:
+                    log.debug("%s: nothing to do", step.__name__)
         self.passes += 1
 
     def run(self, *, once: bool = False) -> None:
@@ -64,7 +79,9 @@ class Worker:
 @with_appcontext
 def worker(once: bool) -> None:
     """Queue due reminders and staff digests and send the outbox until SIGTERM."""
+    log_to_stderr()
     running = Worker(steps=[queue_due_reminders_now, queue_due_digests_now, dispatch_due])
     if not once:
         running.install_signal_handlers()
+    log.info("worker started: a pass every %s s", running.interval_seconds)
     running.run(once=once)

@@ -1,3 +1,4 @@
+import logging
 import os
 import signal
 import subprocess
@@ -86,8 +87,8 @@ def test_the_worker_process_exits_cleanly_on_sigterm(
         text=True,
     )
     try:
-        assert process.stdout is not None
-        first_line = process.stdout.readline()
+        assert process.stderr is not None
+        first_line = process.stderr.readline()
         process.send_signal(signal.SIGTERM)
         return_code = process.wait(timeout=60)
     finally:
@@ -95,5 +96,34 @@ def test_the_worker_process_exits_cleanly_on_sigterm(
             process.kill()
         process.communicate()
 
-    assert "reminders queued" in first_line
+    assert "worker started" in first_line
     assert return_code == 0
+
+
+def test_an_idle_pass_logs_nothing_at_info_and_a_busy_pass_says_what_it_did(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    outcomes = iter(["", "2 reminders queued"])
+    worker = Worker(steps=[lambda: next(outcomes)], interval_seconds=0)
+
+    with caplog.at_level(logging.INFO, logger="crm.worker"):
+        worker.run_pass()
+        assert caplog.records == []
+        worker.run_pass()
+
+    assert [record.getMessage() for record in caplog.records] == ["<lambda>: 2 reminders queued"]
+
+
+def test_a_failing_step_is_logged_with_its_traceback(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("database went away")
+
+    with caplog.at_level(logging.INFO, logger="crm.worker"):
+        Worker(steps=[broken]).run_pass()
+
+    (record,) = caplog.records
+    assert record.levelno == logging.ERROR
+    assert record.getMessage() == "broken failed"
+    assert record.exc_info is not None

@@ -34,7 +34,7 @@ class Events(MethodView):
         query = (
             select(Event)
             .where(Event.status == EventStatus.published)
-            .order_by(Event.starts_on, Event.starts_at, Event.id)
+            .order_by(Event.sort_at, Event.id)
         )
         return paginate(query, args["page"], args["per_page"])
 

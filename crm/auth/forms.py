@@ -1,14 +1,27 @@
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from crm.auth.models import Role
 from crm.auth.passwords import MINIMUM_LENGTH
+from crm.i18n import time_zone_names
 
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+
+
+class AccountForm(FlaskForm):
+    timezone = SelectField(
+        "Your time zone", description="Times on the staff pages are shown and entered in this zone."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [SelectChoice(zone) for zone in time_zone_names()]
 
 
 class UserForm(FlaskForm):

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crm.db import utcnow
 from crm.extensions import db
 
+OFFICE_TIMEZONE = "Europe/Berlin"
+
 
 class Role(enum.Enum):
     """Staff roles, each including the rights of the ones below it."""
@@ -30,6 +32,10 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(Enum(Role, name="user_role", native_enum=False))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_enabled: Mapped[bool] = mapped_column(default=True)
+    # The IANA zone in which the person reads and enters times on the staff pages.
+    timezone: Mapped[str] = mapped_column(
+        String(64), default=OFFICE_TIMEZONE, server_default=OFFICE_TIMEZONE
+    )
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]

@@ -4,8 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
-from crm.auth.forms import LoginForm
-from crm.auth.services import authenticate
+from crm.auth.forms import AccountForm, LoginForm
+from crm.auth.services import UserError, authenticate, change_timezone
 from crm.extensions import db, limiter
 from crm.limits import login_limit
 
@@ -56,6 +56,23 @@ def logout() -> ResponseReturnValue:
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> ResponseReturnValue:
+    form = AccountForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            change_timezone(current_user, form.timezone.data)
+        except UserError as error:
+            form.timezone.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Your settings are saved.", "success")
+            return redirect(url_for("auth.account"))
+    status = 422 if form.errors else 200
+    return render_template("auth/account.html", form=form), status
 
 
 @blueprint.get("/dashboard")

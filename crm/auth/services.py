@@ -9,6 +9,7 @@ from crm.auth.models import Role, User
 from crm.auth.passwords import MINIMUM_LENGTH, hash_password, needs_rehash, verify_password
 from crm.db import utcnow
 from crm.extensions import db
+from crm.i18n import time_zone_names
 
 
 class UserError(ValueError):
@@ -34,6 +35,13 @@ def create_user(email: str, name: str, role: Role, password: str) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def change_timezone(user: User, timezone: str) -> None:
+    if timezone not in time_zone_names():
+        raise UserError(f"{timezone!r} is not a time zone such as Europe/Berlin.")
+    user.timezone = timezone
+    db.session.flush()
 
 
 def authenticate(email: str, password: str) -> User | None:

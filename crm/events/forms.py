@@ -4,7 +4,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask_wtf import FlaskForm
@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.events.models import Event, RegistrationStatus
 from crm.events.texts import LANGUAGES
+from crm.i18n import time_zone_names
 from crm.leads.models import Stage
 from crm.partners.models import Capability, Partner
 
@@ -160,10 +161,6 @@ def parse_questions(raw: str) -> list[dict[str, Any]]:
     return questions
 
 
-def zone_choices() -> list[str]:
-    return sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
-
-
 class EventForm(FlaskForm):
     title = StringField("Title", [InputRequired(), Length(max=200)])
     slug = StringField(
@@ -197,7 +194,7 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(zone) for zone in zone_choices()]
+        self.timezone.choices = [SelectChoice(zone) for zone in time_zone_names()]
         self.country.choices = country_choices("en")
 
     def validate_slug(self, field: StringField) -> None:

@@ -16,7 +16,9 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine import Connection
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from crm.db import utcnow
 from crm.extensions import db
@@ -67,6 +69,9 @@ class Event(db.Model):
     city: Mapped[str] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))
     capacity: Mapped[int | None]
+    # The instant the event begins, stored so that SQL orders all-day and timed events alike;
+    # kept equal to ``begins_at`` on every insert and update.
+    sort_at: Mapped[datetime] = mapped_column(index=True)
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
     organiser_name: Mapped[str] = mapped_column(String(200))
@@ -109,6 +114,12 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+
+@listens_for(Event, "before_insert")
+@listens_for(Event, "before_update")
+def keep_sort_moment(mapper: Mapper[Event], connection: Connection, event: Event) -> None:
+    event.sort_at = event.begins_at
 
 
 class RegistrationStatus(enum.Enum):

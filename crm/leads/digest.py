@@ -148,4 +148,4 @@ def queue_due_digests_now() -> str:
     """The worker's step: queue the digests due now and commit."""
     digests = queue_due_digests(utcnow())
     db.session.commit()
-    return f"{len(digests)} digests queued"
+    return f"{len(digests)} digests queued" if digests else ""

@@ -142,7 +142,7 @@ class ActivityForm(FlaskForm):
     kind = SelectField("Kind", choices=enum_choices(STAFF_ACTIVITY_KINDS))
     subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
     body = TextAreaField("Details", validators=[Length(max=20_000)])
-    occurred_at = DateTimeLocalField("When (UTC)", validators=[Optional()])
+    occurred_at = DateTimeLocalField("When", validators=[Optional()])
 
     def activity_kind(self) -> ActivityKind:
         return ActivityKind[self.kind.data]

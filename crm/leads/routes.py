@@ -21,6 +21,7 @@ from wtforms import SelectChoice
 from crm.auth.access import role_required
 from crm.auth.models import Role, User
 from crm.extensions import db
+from crm.i18n import from_reader_time
 from crm.leads import services
 from crm.leads.csv_export import export_lines
 from crm.leads.csv_import import ImportFileError, import_companies
@@ -312,7 +313,7 @@ def log_activity(company_id: int) -> ResponseReturnValue:
     form = ActivityForm()
     if form.validate_on_submit():
         occurred_at = (
-            form.occurred_at.data.replace(tzinfo=services.OFFICE_ZONE)
+            from_reader_time(form.occurred_at.data)
             if isinstance(form.occurred_at.data, datetime)
             else None
         )

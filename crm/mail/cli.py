@@ -2,7 +2,7 @@ import click
 from flask.cli import with_appcontext
 
 from crm.mail.dispatch import dispatch_due
-from crm.worker import Worker
+from crm.worker import Worker, log_to_stderr
 
 
 @click.group("mail")
@@ -15,6 +15,7 @@ def mail() -> None:
 @with_appcontext
 def dispatch(once: bool) -> None:
     """Claim due outbox messages and send them; without --once keep doing so until SIGTERM."""
+    log_to_stderr()
     worker = Worker(steps=[dispatch_due])
     if not once:
         worker.install_signal_handlers()

@@ -30,6 +30,9 @@ class DispatchReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.retrying or self.failed)
+
     def __str__(self) -> str:
         summary = f"{self.sent} sent, {self.retrying} to retry, {self.failed} failed"
         return "\n".join([summary, *self.errors])

@@ -161,4 +161,4 @@ def queue_due_reminders_now() -> str:
     """The worker's step: queue what is due now and commit."""
     reminders = queue_due_reminders(utcnow())
     db.session.commit()
-    return f"{len(reminders)} reminders queued"
+    return f"{len(reminders)} reminders queued" if reminders else ""

@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -79,3 +80,28 @@ def test_public_endpoints_are_rate_limited_with_retry_after(client: FlaskClient)
     assert limited.status_code == 429
     assert int(limited.headers["Retry-After"]) > 0
     assert limited.content_type == "application/problem+json"
+
+
+def test_all_day_and_timed_events_are_listed_soonest_first_on_every_database(
+    client: FlaskClient,
+) -> None:
+    forum = db.session.scalar(db.select(Event).where(Event.slug == "german-biotech-days-2026"))
+    timed = Event(
+        slug="evening-before",
+        title="Evening before the Biotech Days",
+        is_all_day=False,
+        starts_at=datetime(2026, 4, 20, 16, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 4, 20, 19, 0, tzinfo=UTC),
+        timezone="Europe/Berlin",
+        city="Leipzig",
+        country="DE",
+        organiser_name="WFS",
+        organiser_email="events@wfs.example",
+        status=EventStatus.published,
+    )
+    db.session.add(timed)
+    db.session.commit()
+    slugs = [event["slug"] for event in client.get("/api/v1/events?per_page=100").json["items"]]
+    assert slugs.index("hi-tech-meets-life-sciences-2025") < slugs.index("evening-before")
+    assert slugs.index("evening-before") < slugs.index(forum.slug)
+    assert slugs[0] == "eanm-2025-lunch"

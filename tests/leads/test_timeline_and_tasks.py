@@ -99,7 +99,7 @@ def test_a_task_without_a_due_date_is_refused(staff_client: FlaskClient, company
     assert "Give a due date." in response.text
 
 
-def test_an_activity_time_is_read_as_dresden_time(
+def test_an_activity_time_is_read_in_the_staff_members_zone_berlin_by_default(
     staff_client: FlaskClient, company: Company
 ) -> None:
     response = submit_form(
@@ -111,3 +111,30 @@ def test_an_activity_time_is_read_as_dresden_time(
     assert response.status_code == 302
     visit = db.session.query(Activity).one()
     assert visit.occurred_at.isoformat() == "2025-10-21T12:30:00+00:00"
+
+
+def test_a_staff_member_in_another_zone_enters_and_reads_times_in_it(
+    staff_client: FlaskClient, staff_user: User, company: Company
+) -> None:
+    response = submit_form(staff_client, "/account", {"timezone": "America/New_York"})
+    assert response.status_code == 302
+    assert staff_user.timezone == "America/New_York"
+
+    submit_form(
+        staff_client,
+        f"/leads/{company.id}/activities",
+        {"kind": "call", "subject": "Call from Boston", "occurred_at": "2025-10-21T09:00"},
+        form_page=f"/leads/{company.id}",
+    )
+
+    call = db.session.query(Activity).one()
+    assert call.occurred_at.isoformat() == "2025-10-21T13:00:00+00:00"
+    page = staff_client.get(f"/leads/{company.id}").text
+    assert "2025-10-21 09:00 EDT" in page
+    assert "Your time (America/New_York)" in page
+
+
+def test_an_unknown_time_zone_is_refused_next_to_the_field(staff_client: FlaskClient) -> None:
+    response = submit_form(staff_client, "/account", {"timezone": "Mars/Olympus"})
+    assert response.status_code == 422
+    assert "Not a valid choice" in response.text

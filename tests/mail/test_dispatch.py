@@ -1,4 +1,5 @@
 import email
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -292,14 +293,15 @@ def test_a_message_whose_dispatcher_died_on_every_attempt_fails(
 
 
 def test_the_dispatch_command_sends_what_is_due_and_exits(
-    app: Flask, create_message: Callable[..., OutboxMessage]
+    app: Flask, create_message: Callable[..., OutboxMessage], caplog: pytest.LogCaptureFixture
 ) -> None:
     message = create_message()
 
-    result = app.test_cli_runner().invoke(args=["mail", "dispatch", "--once"])
+    with caplog.at_level(logging.INFO, logger="crm.worker"):
+        result = app.test_cli_runner().invoke(args=["mail", "dispatch", "--once"])
 
     assert result.exit_code == 0, result.output
-    assert "1 sent" in result.output
+    assert "dispatch_due: 1 sent, 0 to retry, 0 failed" in caplog.messages
     db.session.refresh(message)
     assert message.status is OutboxStatus.sent
 
