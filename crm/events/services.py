@@ -440,8 +440,10 @@ def mail_key(registration: Registration, kind: RegistrationMail) -> str:
     if kind == RegistrationMail.waitlist:
         return f"waitlist:registration:{registration.id}"
     if kind == RegistrationMail.link:
-        # At most one re-sent link a day, so the public form cannot be used to flood a mailbox.
-        return f"link:registration:{registration.id}:{utcnow().date().isoformat()}"
+        # At most one re-sent link a day, so the public form cannot be used to flood a mailbox;
+        # a revoked link is replaced by a new one the same day.
+        day = utcnow().date().isoformat()
+        return f"link:registration:{registration.id}:{registration.manage_nonce[:8]}:{day}"
     return f"{kind.value}:registration:{registration.id}:seq:{registration.sequence}"
 
 

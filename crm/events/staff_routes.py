@@ -42,6 +42,7 @@ from crm.events.routes import (
 )
 from crm.events.services import RegistrationRefused
 from crm.events.texts import translator
+from crm.events.tokens import revoke_manage_links
 from crm.extensions import db
 from crm.leads.models import Company, Stage
 
@@ -361,6 +362,20 @@ def cancel_registration(event_id: int, registration_id: int) -> ResponseReturnVa
         promoted = services.cancel_registration(registration)
         db.session.commit()
         flash(f"{registration.name} cancelled; {len(promoted)} promoted.", "success")
+    return back_to_attendees(event)
+
+
+@blueprint.post("/<int:event_id>/registrations/<int:registration_id>/revoke-link")
+@role_required(Role.staff)
+def revoke_link(event_id: int, registration_id: int) -> ResponseReturnValue:
+    """End the registrant's private link, e.g. when it was forwarded; registering again with
+    the same address mails them a new one."""
+    event = event_or_404(event_id)
+    registration = registration_or_404(event, registration_id)
+    if FlaskForm().validate_on_submit():
+        revoke_manage_links(registration)
+        db.session.commit()
+        flash(f"The private link of {registration.name} no longer works.", "success")
     return back_to_attendees(event)
 
 

@@ -5,10 +5,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crm.auth.models import Role, User
+from crm.events import services
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
 from crm.extensions import db
 from crm.leads.models import Stage
@@ -353,3 +355,57 @@ def test_the_event_list_counts_the_confirmed_seats_of_each_event(
     row = response.text.split("Busy forum", 1)[1].split("</tr>", 1)[0]
     assert "<td>1 / 1</td>" in row
     assert "Quiet forum" in response.text
+
+
+def test_staff_revoke_a_private_link_and_registering_again_mails_a_new_one(
+    app: Flask,
+    staff_client: FlaskClient,
+    event: Event,
+    create_registration: Callable[..., Registration],
+    outbox: Callable[[], list[OutboxMessage]],
+) -> None:
+    registration = create_registration(event, email="anna@isotopia.example")
+    old_link = "/r/" + outbox()[0].text_body.split("/r/", 1)[1].split()[0]
+    visitor = app.test_client()
+    assert visitor.get(old_link).status_code == 200
+
+    response = submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/registrations/{registration.id}/revoke-link",
+        {},
+        form_page=f"/staff/events/{event.id}",
+    )
+
+    assert response.status_code == 302
+    assert visitor.get(old_link).status_code == 404
+    services.register(
+        event,
+        services.RegistrationDetails(
+            name="Anna", email="anna@isotopia.example", company_name="Isotopia", consent=True
+        ),
+    )
+    db.session.commit()
+    new_link = "/r/" + outbox()[-1].text_body.split("/r/", 1)[1].split()[0]
+    assert new_link != old_link
+    assert visitor.get(new_link).status_code == 200
+
+
+def test_viewers_cannot_revoke_a_private_link(
+    client: FlaskClient,
+    create_user: Callable[..., User],
+    login: Callable[[User], None],
+    event: Event,
+    create_registration: Callable[..., Registration],
+) -> None:
+    registration = create_registration(event)
+    nonce = registration.manage_nonce
+    login(create_user(Role.viewer))
+    response = submit_form(
+        client,
+        f"/staff/events/{event.id}/registrations/{registration.id}/revoke-link",
+        {},
+        form_page=f"/staff/events/{event.id}",
+    )
+    assert response.status_code == 403
+    db.session.refresh(registration)
+    assert registration.manage_nonce == nonce
