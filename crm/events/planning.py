@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from crm.events import services
@@ -42,6 +43,14 @@ class EventDetails:
     registration_closes_at: datetime | None = None
     reminder_offsets_days: list[int] = field(default_factory=lambda: [7, 1])
     questions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def default_organiser() -> dict[str, str]:
+    """Who organises an event unless staff say otherwise: WFS, from the configuration."""
+    return {
+        "organiser_name": current_app.config["ORGANISER_NAME"],
+        "organiser_email": current_app.config["ORGANISER_EMAIL"],
+    }
 
 
 def details_of(event: Event) -> EventDetails:

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -33,7 +32,7 @@ from crm.events.forms import (
     registration_form_class,
 )
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
-from crm.events.planning import EventDetails, EventRefused, save_event
+from crm.events.planning import EventDetails, EventRefused, default_organiser, save_event
 from crm.events.routes import (
     all_capabilities,
     details_from,
@@ -156,10 +155,7 @@ FORM_FIELDS = {"ends_at": "ends_local", "ends_on": "ends_on", "slug": "slug"}
 @blueprint.route("/new", methods=["GET", "POST"])
 @role_required(Role.staff)
 def create() -> ResponseReturnValue:
-    form = EventForm(
-        organiser_name=current_app.config["ORGANISER_NAME"],
-        organiser_email=current_app.config["ORGANISER_EMAIL"],
-    )
+    form = EventForm(**default_organiser())
     if form.validate_on_submit():
         try:
             event = save_event(None, event_details_from(form))

@@ -167,6 +167,8 @@ EVENTS = [
     },
 ]
 
+# Fictional leads at several points of the pipeline; ``journey`` lists the stage moves with how
+# many days ago each happened, so that stage history and time in stage read like real ones.
 DEMO_COMPANIES = [
     {
         "name": "Demo: Nordlicht Isotopes AB",
@@ -175,6 +177,24 @@ DEMO_COMPANIES = [
         "city": "Uppsala",
         "sector": "Radiopharmaceutical manufacturing",
         "needs": ["gmp-production", "sterility-testing", "hot-cells"],
+        "investment_type": "new_site",
+        "new_jobs": 40,
+        "capex_eur": 18_000_000,
+        "likelihood_percent": 60,
+        "site_area_m2": 2500,
+        "needs_production": True,
+        "needs_gmp": True,
+        "needs_hot_cells": True,
+        "needs_controlled_area": True,
+        "journey": [("qualified", 120, ""), ("active", 75, ""), ("site_visit", 20, "")],
+        "contacts": [("Astrid Lindqvist", "astrid.lindqvist", "CEO", "en")],
+        "activities": [
+            ("call", 118, "First call: a second production site for Lu-177 products", ""),
+            ("meeting", 74, "Meeting at the EANM booth", "Interested in the Rossendorf park."),
+            ("site_visit", 20, "Site visit Dresden-Rossendorf", "Toured plots 4 and 7 with ITD."),
+        ],
+        "tasks": [("Send the plot 7 lease terms", -3), ("Call about the GMP timeline", 0)],
+        "partners": ["itd", "cup-laboratorien"],
     },
     {
         "name": "Demo: Atlantic Theranostics Inc.",
@@ -183,6 +203,15 @@ DEMO_COMPANIES = [
         "city": "Boston",
         "sector": "Theranostics",
         "needs": ["clinical-trials", "regulatory-services", "radioactive-transport"],
+        "investment_type": "expansion",
+        "new_jobs": 15,
+        "capex_eur": 4_500_000,
+        "likelihood_percent": 35,
+        "journey": [("qualified", 40, "")],
+        "contacts": [("Daniel Brooks", "d.brooks", "VP Europe", "en")],
+        "activities": [("email", 39, "Sent the cluster brochure", "")],
+        "tasks": [("Introduce ABX-CRO for the EU trial", 10)],
+        "partners": ["abx-cro"],
     },
     {
         "name": "Demo: Alpenglow Diagnostics GmbH",
@@ -191,7 +220,82 @@ DEMO_COMPANIES = [
         "city": "Innsbruck",
         "sector": "Molecular diagnostics",
         "needs": ["laboratory-software", "hplc"],
+        "journey": [],
+        "contacts": [],
+        "activities": [],
+        "tasks": [],
+        "partners": [],
     },
+    {
+        "name": "Demo: Baltic Radiochemistry OÜ",
+        "domain": "baltic-radiochemistry.example",
+        "country": "EE",
+        "city": "Tartu",
+        "sector": "Radiochemistry",
+        "needs": ["radiopharmaceutical-precursors"],
+        "journey": [("qualified", 200, ""), ("lost", 60, "Chose a site with lower rent")],
+        "lost_to_location": "Leuven",
+        "contacts": [("Kadri Tamm", "kadri.tamm", "Founder", "en")],
+        "activities": [("call", 61, "They decided for Leuven", "Rent was the deciding factor.")],
+        "tasks": [],
+        "partners": [],
+    },
+    {
+        "name": "Demo: Sakura Radiopharma K.K.",
+        "domain": "sakura-radiopharma.example",
+        "country": "JP",
+        "city": "Osaka",
+        "sector": "Radiopharmaceutical manufacturing",
+        "needs": ["radiopharmaceutical-manufacturing", "radioactive-handling"],
+        "investment_type": "new_site",
+        "new_jobs": 25,
+        "safeguarded_jobs": 0,
+        "capex_eur": 9_000_000,
+        "likelihood_percent": 100,
+        "journey": [
+            ("qualified", 400, ""),
+            ("active", 330, ""),
+            ("site_visit", 280, ""),
+            ("decision", 200, ""),
+            ("landed", 90, ""),
+        ],
+        "verified": "Trade register entry HRB 99999 (fictional)",
+        "contacts": [("Haruto Sato", "h.sato", "Managing director", "en")],
+        "activities": [("meeting", 200, "Decision meeting in Osaka", "")],
+        "tasks": [],
+        "partners": ["gamma-service-recycling"],
+    },
+    {
+        "name": "Demo: Danube Isotope Services Kft.",
+        "domain": "danube-isotopes.example",
+        "country": "HU",
+        "city": "Budapest",
+        "sector": "Isotope logistics",
+        "needs": ["radioactive-transport", "radioactive-recycling"],
+        "journey": [("qualified", 90, ""), ("on_hold", 30, "Waiting for their board in spring")],
+        "contacts": [("Zsófia Kovács", "zsofia.kovacs", "Head of strategy", "de")],
+        "activities": [("note", 30, "Board decides in spring", "")],
+        "tasks": [("Check in after the board meeting", 60)],
+        "partners": [],
+    },
+]
+
+# Who registers for the demo events: people of the demo companies (matched by their domain).
+DEMO_REGISTRANTS = [
+    (
+        "Astrid Lindqvist",
+        "astrid.lindqvist@nordlicht-isotopes.example",
+        "Demo: Nordlicht Isotopes AB",
+    ),
+    ("Daniel Brooks", "d.brooks@atlantic-theranostics.example", "Demo: Atlantic Theranostics Inc."),
+    ("Lena Hofer", "lena.hofer@alpenglow-diagnostics.example", "Demo: Alpenglow Diagnostics GmbH"),
+    ("Haruto Sato", "h.sato@sakura-radiopharma.example", "Demo: Sakura Radiopharma K.K."),
+    (
+        "Zsófia Kovács",
+        "zsofia.kovacs@danube-isotopes.example",
+        "Demo: Danube Isotope Services Kft.",
+    ),
+    ("Erik Nyberg", "erik.nyberg@nordlicht-isotopes.example", "Demo: Nordlicht Isotopes AB"),
 ]
 
 DEMO_EVENT = {
@@ -204,4 +308,47 @@ DEMO_EVENT = {
     "capacity": 20,
     "description": "A fictional sample event for trying registration end to end. "
     "It is not a real event of the cluster.",
+    "questions": [
+        {
+            "key": "dietary",
+            "en": "Dietary needs",
+            "de": "Ernährung",
+            "choices": [
+                {"value": "none", "en": "None", "de": "Keine"},
+                {"value": "vegetarian", "en": "Vegetarian", "de": "Vegetarisch"},
+            ],
+        }
+    ],
+}
+
+DEMO_FULL_EVENT = {
+    "slug": "demo-hot-cell-workshop",
+    "title": "DEMO: Sample hot-cell workshop (fully booked)",
+    "city": "Dresden",
+    "country": "DE",
+    "timezone": "Europe/Berlin",
+    "venue": "Fictional lab, Dresden-Rossendorf",
+    "capacity": 3,
+    "description": "A fictional small workshop that is fully booked, with a waiting list.",
+}
+
+DEMO_PAST_EVENT = {
+    "slug": "demo-partner-lunch",
+    "title": "DEMO: Sample partner lunch (past)",
+    "city": "Dresden",
+    "country": "DE",
+    "timezone": "Europe/Berlin",
+    "venue": "Fictional venue",
+    "capacity": 30,
+    "description": "A fictional past event, so that check-in, no-shows and sent mail can be seen.",
+}
+
+DEMO_DRAFT_EVENT = {
+    "slug": "demo-isotope-night",
+    "title": "DEMO: Isotope night (draft)",
+    "city": "Dresden",
+    "country": "DE",
+    "timezone": "Europe/Berlin",
+    "capacity": 50,
+    "description": "A fictional event still being planned: not public yet.",
 }

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -8,11 +9,15 @@ from flask.testing import FlaskClient
 from crm.api.models import ApiScope
 from crm.api.tokens import issue_token
 from crm.auth.models import Role, User
+from crm.db import utcnow
+from crm.events.models import Event, EventStatus
 from crm.extensions import db
 from crm.leads.models import Company
 from crm.leads.services import create_company as create_lead
 from crm.seed.services import seed
 from tests.helpers import csrf_token
+
+OPEN_EVENT = "isotope-forum"
 
 
 @pytest.fixture
@@ -30,7 +35,25 @@ def token_headers(app: Flask, create_user: Callable[..., User]) -> Callable[...,
 
 @pytest.fixture
 def seeded(app: Flask) -> None:
+    """What a fresh demo instance holds, and an open event with free seats: ``isotope-forum``."""
     seed(with_demo=True)
+    starts_at = utcnow().replace(microsecond=0) + timedelta(days=45)
+    db.session.add(
+        Event(
+            slug=OPEN_EVENT,
+            title="Isotope Forum",
+            is_all_day=False,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=6),
+            timezone="Europe/Berlin",
+            city="Dresden",
+            country="DE",
+            capacity=20,
+            organiser_name="WFS",
+            organiser_email="events@wfs.example",
+            status=EventStatus.published,
+        )
+    )
     db.session.commit()
 
 

@@ -224,7 +224,9 @@ def test_moving_the_stage_records_who_moved_it(
     assert response.status_code == 200
     assert response.json["stage"] == "qualified"
     change = db.session.scalars(
-        db.select(StageChange).where(StageChange.to_stage == Stage.qualified)
+        db.select(StageChange).where(
+            StageChange.company_id == company.id, StageChange.to_stage == Stage.qualified
+        )
     ).one()
     assert change.changed_by.role is Role.staff
 
@@ -289,8 +291,13 @@ def test_the_list_filters_by_open_tasks(
     headers = token_headers()
     task = {"title": "Send the site brochure", "due_on": "2026-12-01"}
     client.post(f"/api/v1/companies/{company.id}/tasks", json=task, headers=headers)
-    items = client.get("/api/v1/companies?open_task=true", headers=headers).json["items"]
-    assert [c["id"] for c in items] == [company.id]
+    with_tasks = client.get("/api/v1/companies?open_task=true&per_page=100", headers=headers)
+    without = client.get("/api/v1/companies?open_task=false&per_page=100", headers=headers)
+    assert company.id in [c["id"] for c in with_tasks.json["items"]]
+    assert company.id not in [c["id"] for c in without.json["items"]]
+    assert with_tasks.json["total"] + without.json["total"] == db.session.scalar(
+        db.select(db.func.count(Company.id)).where(Company.is_archived.is_(False))
+    )
 
 
 def test_an_unknown_sort_is_refused_naming_it(client: FlaskClient, token_headers: Headers) -> None:

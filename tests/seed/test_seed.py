@@ -1,12 +1,15 @@
+from collections.abc import Callable
 from datetime import date
 
 from flask import Flask
 from sqlalchemy import func, select
 
-from crm.events.models import Event, EventStatus
+from crm.auth.models import Role, User
+from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
 from crm.extensions import db
-from crm.leads.models import Company
-from crm.partners.models import Partner
+from crm.leads.models import Activity, ActivityKind, Company, FollowUpTask, Stage
+from crm.mail.models import OutboxMessage, OutboxStatus
+from crm.partners.models import Partner, PartnerLink
 from crm.seed.services import seed
 
 
@@ -70,7 +73,7 @@ def test_seeding_twice_changes_nothing(app: Flask) -> None:
     again = [
         db.session.scalar(select(func.count()).select_from(m)) for m in (Partner, Event, Company)
     ]
-    assert again == counts == [9, 4, 3]
+    assert again == counts == [9, 7, 6]
     assert "0 partners added, 0 events added, 0 demo records added" in output
 
 
@@ -79,9 +82,10 @@ def test_demo_data_is_labelled_and_the_sample_event_lies_ahead(app: Flask) -> No
     db.session.commit()
     companies = db.session.scalars(select(Company)).all()
     assert companies and all(c.is_demo and c.name.startswith("Demo:") for c in companies)
-    demo_event = db.session.scalar(select(Event).where(Event.is_demo))
+    demo_event = db.session.scalar(select(Event).where(Event.slug == "demo-site-tour"))
     assert demo_event is not None
-    assert demo_event.title.startswith("DEMO")
+    demo_events = db.session.scalars(select(Event).where(Event.is_demo)).all()
+    assert len(demo_events) == 4 and all(event.title.startswith("DEMO") for event in demo_events)
     assert demo_event.starts_at is not None and demo_event.begins_at > demo_event.created_at
 
 
@@ -89,3 +93,47 @@ def test_seed_without_demo_adds_no_fictional_data(app: Flask) -> None:
     run_seed(app)
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
     assert db.session.scalar(select(func.count()).select_from(Event).where(Event.is_demo)) == 0
+
+
+def test_demo_data_shows_every_page_with_content(app: Flask) -> None:
+    seed(with_demo=True)
+    db.session.commit()
+    companies = db.session.scalars(select(Company)).all()
+    assert {company.stage for company in companies} >= {
+        Stage.enquiry,
+        Stage.qualified,
+        Stage.site_visit,
+        Stage.landed,
+        Stage.lost,
+        Stage.on_hold,
+    }
+    nordlicht = next(c for c in companies if c.name == "Demo: Nordlicht Isotopes AB")
+    assert len(nordlicht.stage_changes) == 4 and nordlicht.contacts
+    assert db.session.scalar(select(func.count()).select_from(FollowUpTask)) >= 4
+    assert db.session.scalar(select(func.count()).select_from(PartnerLink)) >= 5
+    assert db.session.scalar(
+        select(func.count()).select_from(Activity).where(Activity.kind == ActivityKind.site_visit)
+    )
+    full = db.session.scalar(select(Event).where(Event.slug == "demo-hot-cell-workshop"))
+    statuses = [
+        r.status
+        for r in db.session.scalars(select(Registration).where(Registration.event_id == full.id))
+    ]
+    assert statuses.count(RegistrationStatus.confirmed) == full.capacity
+    assert RegistrationStatus.waitlisted in statuses
+    mail = {m.status for m in db.session.scalars(select(OutboxMessage))}
+    assert {OutboxStatus.sent, OutboxStatus.failed, OutboxStatus.pending} <= mail
+    drafts = db.session.scalars(select(Event).where(Event.status == EventStatus.draft)).all()
+    assert [event.slug for event in drafts] == ["demo-isotope-night"]
+
+
+def test_demo_leads_and_tasks_go_to_the_first_staff_account(
+    app: Flask, create_user: Callable[..., User]
+) -> None:
+    create_user(Role.viewer)
+    admin = create_user(Role.admin)
+    seed(with_demo=True)
+    db.session.commit()
+    tasks = db.session.scalars(select(FollowUpTask)).all()
+    assert tasks and all(task.owner == admin for task in tasks)
+    assert all(c.owner == admin for c in db.session.scalars(select(Company)))
