@@ -3,6 +3,7 @@
 from flask import Flask, Response, render_template
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
+from werkzeug import exceptions as http
 from werkzeug.exceptions import HTTPException
 
 from crm import health, i18n
@@ -13,26 +14,31 @@ from crm.api import partners as api_partners
 from crm.api import registrations as api_registrations
 from crm.api import timeline as api_timeline
 from crm.api import token_routes
-from crm.api.errors import is_api_request, problem
 from crm.auth import admin_routes as user_admin_routes
 from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
 from crm.auth.models import Role
 from crm.calendar import routes as calendar_routes
+from crm.calendar.invitations import invitation_text
 from crm.events import routes as event_routes
 from crm.events import staff_routes as event_staff_routes
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
 from crm.leads import routes as leads_routes
+from crm.leads.timeline import record_sent_mail
 from crm.mail import cli as mail_cli
 from crm.mail import routes as outbox_routes
+from crm.mail.hooks import mail_sent, use_invitation_writer
 from crm.partners import cli as partners_cli
 from crm.partners import routes as partners_routes
 from crm.privacy import cli as privacy_cli
 from crm.privacy import routes as privacy_routes
+from crm.problems import is_api_request, problem, refusal_problem
+from crm.refusals import Conflict, Refusals, Refused
 from crm.reminders import cli as reminders_cli
 from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
+from crm.unit_of_work import install as install_unit_of_work
 from crm.worker import worker
 
 API_BLUEPRINTS = (
@@ -78,6 +84,11 @@ def register(app: Flask) -> None:
     app.add_template_filter(i18n.moment)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Refused, refused)
+    app.register_error_handler(Refusals, refused)
+    install_unit_of_work(app)
+    mail_sent.connect(record_sent_mail)
+    use_invitation_writer(app, invitation_text)
 
 
 def csrf_failed(error: CSRFError) -> Response | tuple[str, int]:
@@ -90,3 +101,11 @@ def http_error(error: HTTPException) -> Response | tuple[str, int]:
     if is_api_request():
         return problem(error)
     return render_template("errors.html", error=error, message=error.description), error.code or 500
+
+
+def refused(error: Refused | Refusals) -> Response | tuple[str, int]:
+    """A refusal no view handled itself: the API's problem document, or the error page."""
+    if is_api_request():
+        return refusal_problem(error)
+    page = http.Conflict() if isinstance(error, Conflict) else http.UnprocessableEntity()
+    return render_template("errors.html", error=page, message=str(error)), page.code or 422

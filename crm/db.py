@@ -1,11 +1,26 @@
-"""Declarative base with stable constraint names, and UTC datetime helpers."""
+"""Declarative base with stable constraint names, UTC datetime helpers, and the foreign keys
+every row that points at another is found through."""
 
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    delete,
+    event,
+    exists,
+    update,
+)
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, registry
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -15,6 +30,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+PARTIAL_DIALECTS = ("postgresql", "sqlite")
 
 
 def utcnow() -> datetime:
@@ -52,3 +70,74 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+def number_range(column: str, low: int, high: int) -> CheckConstraint:
+    """The database's own guard that a number column stays within ``low``..``high`` (or NULL)."""
+    return CheckConstraint(
+        f"{column} IS NULL OR ({column} >= {low} AND {column} <= {high})", name=f"{column}_range"
+    )
+
+
+@event.listens_for(Engine, "connect")
+def enforce_foreign_keys_on_sqlite(connection: Any, record: ConnectionPoolEntry) -> None:
+    """SQLite checks foreign keys (and applies ON DELETE) only when asked, per connection."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA foreign_keys = ON")
+
+
+def columns_referencing(table: Table) -> list[Column[Any]]:
+    """Every foreign-key column of the schema that points at ``table``."""
+    return [
+        key.parent
+        for other in Base.metadata.sorted_tables
+        for key in other.foreign_keys
+        if key.column.table is table
+    ]
+
+
+def unique_column_sets(table: Table) -> list[set[Column[Any]]]:
+    """The primary key and the unconditional unique constraints and indexes of ``table``."""
+    sets = [set(table.primary_key.columns)]
+    sets += [
+        set(constraint.columns)
+        for constraint in table.constraints
+        if isinstance(constraint, UniqueConstraint)
+    ]
+    sets += [
+        set(index.columns) for index in table.indexes if index.unique and not is_partial(index)
+    ]
+    return [columns for columns in sets if columns]
+
+
+def is_partial(index: Index) -> bool:
+    return any(index.dialect_options[name].get("where") is not None for name in PARTIAL_DIALECTS)
+
+
+def repoint_references(session: Session, table: Table, old_id: int, new_id: int) -> None:
+    """Make every row that points at row ``old_id`` of ``table`` point at ``new_id`` instead.
+
+    Found from the schema, so a table added later follows without a list to keep. Where a row
+    would then collide with a row of ``new_id`` on a unique key (one link per company and partner,
+    one need per company and tag), the row of ``new_id`` wins and the other is dropped.
+    """
+    for column in columns_referencing(table):
+        owner = column.table
+        for unique in unique_column_sets(owner):
+            if column not in unique or len(unique) < 2:
+                continue
+            kept = owner.alias("kept")
+            same_others = [kept.c[other.name] == other for other in unique - {column}]
+            session.execute(
+                delete(owner)
+                .where(
+                    column == old_id, exists().where(kept.c[column.name] == new_id, *same_others)
+                )
+                .execution_options(synchronize_session=False)
+            )
+        session.execute(
+            update(owner)
+            .where(column == old_id)
+            .values({column.name: new_id})
+            .execution_options(synchronize_session=False)
+        )

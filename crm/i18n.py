@@ -5,8 +5,7 @@ logged-in staff member's own, else the office's (``BABEL_DEFAULT_TIMEZONE``).
 """
 
 from datetime import UTC, datetime
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
 from flask_babel import format_datetime, get_timezone, refresh
@@ -33,12 +32,6 @@ def select_timezone() -> str | None:
     if current_user and current_user.is_authenticated:
         return current_user.timezone
     return None  # Flask-Babel falls back to BABEL_DEFAULT_TIMEZONE
-
-
-@cache
-def time_zone_names() -> tuple[str, ...]:
-    """The IANA zones people pick from: regions and cities, and UTC."""
-    return tuple(sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC"))
 
 
 def moment(value: datetime) -> str:

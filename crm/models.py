@@ -7,4 +7,5 @@ def import_all() -> None:
     import crm.events.models
     import crm.leads.models
     import crm.mail.models
-    import crm.partners.models  # noqa: F401
+    import crm.partners.models
+    import crm.vocabulary.models  # noqa: F401

@@ -1,10 +1,15 @@
-from typing import Any, NoReturn
+"""Leads through the API: the staff list's filters, create, change, move stage, delete.
+
+Refusals of the lead rules are answered by ``crm.problems.refusal_problem``: 422 naming the
+field, 409 for a conflict (a stale version, a possible duplicate with its ``duplicate_ids``).
+"""
+
+from typing import Any
 
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import fields, validate
-from sqlalchemy.orm import selectinload
 
 from crm.api.access import BEARER_SECURITY, api_access
 from crm.api.pagination import PageArgs, page_schema, paginate
@@ -16,13 +21,12 @@ from crm.api.schemas import (
     CompanyUpdateSchema,
     StageMoveSchema,
 )
-from crm.auth.models import Role, User
-from crm.extensions import db
+from crm.auth.models import Role
 from crm.leads import services
 from crm.leads.listing import SORTS, CompanyFilters, filtered_companies
 from crm.leads.models import Company
-from crm.partners.models import Capability
-from crm.partners.services import UnknownCapabilities, capabilities_named
+from crm.vocabulary.models import Capability
+from crm.vocabulary.services import capabilities_named
 
 blueprint = Blueprint(
     "api_companies", __name__, url_prefix="/api/v1/companies", description="Leads (staff)"
@@ -54,38 +58,18 @@ def list_filters(args: dict[str, Any]) -> CompanyFilters:
     )
 
 
-def invalid(field: str, message: str) -> NoReturn:
-    abort(422, message=message, messages={"json": {field: [message]}})
-
-
 def company_or_404(company_id: int) -> Company:
-    company = db.session.get(Company, company_id)
+    company = services.company_by_id(company_id)
     if company is None:
         abort(404, message=f"No company {company_id}.")
     return company
 
 
-def staff_owner(owner_id: int | None) -> User | None:
-    """The staff member ``owner_id`` names; viewers and disabled accounts own nothing."""
-    if owner_id is None:
-        return None
-    owner = db.session.get(User, owner_id)
-    if owner is None or not owner.is_enabled or not owner.has_role(Role.staff):
-        invalid("owner_id", f"No enabled staff member has the id {owner_id}.")
-    return owner
-
-
 def company_details(data: dict[str, Any]) -> tuple[dict[str, Any], list[Capability] | None]:
-    """The editable fields and the needs (None: unchanged) of a validated request body."""
+    """The editable fields and the needs (None: unchanged) of a request body."""
     details = {name: data[name] for name in COMPANY_DETAILS if name in data and name != "needs"}
-    if "owner_id" in details:
-        staff_owner(details["owner_id"])
-    if "needs" not in data:
-        return details, None
-    try:
-        return details, capabilities_named(data["needs"])
-    except UnknownCapabilities as error:
-        invalid("needs", str(error))
+    needs = capabilities_named(data["needs"]) if "needs" in data else None
+    return details, needs
 
 
 @blueprint.route("")
@@ -96,8 +80,7 @@ class Companies(MethodView):
     @api_access(Role.viewer)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Companies, filtered and sorted like the staff list."""
-        query = filtered_companies(list_filters(args)).options(selectinload(Company.needs))
-        return paginate(query, args["page"], args["per_page"])
+        return paginate(filtered_companies(list_filters(args)), args["page"], args["per_page"])
 
     @api_access(Role.staff)
     @blueprint.doc(security=BEARER_SECURITY)
@@ -105,23 +88,15 @@ class Companies(MethodView):
     @blueprint.response(201, CompanySchema)
     @blueprint.alt_response(409, response="CONFLICT")
     def post(self, data: dict[str, Any]) -> Company:
-        """Create a company; one that looks like a known company is refused unless asked."""
+        """Create a company; one that looks like a known company is refused (409 with
+        ``duplicate_ids``) unless ``ignore_duplicates`` is true."""
         details, needs = company_details(data)
-        try:
-            company = services.create_company(
-                details,
-                needs=needs or [],
-                by=g.api_caller.user,
-                allow_duplicates=data["ignore_duplicates"],
-            )
-        except services.PossibleDuplicates as error:
-            abort(
-                409,
-                message=f'{error} Send "ignore_duplicates": true to create it anyway.',
-                extensions={"duplicate_ids": [match.id for match in error.matches]},
-            )
-        db.session.commit()
-        return company
+        return services.create_company(
+            details,
+            needs=needs or [],
+            by=g.api_caller.user,
+            allow_duplicates=data["ignore_duplicates"],
+        )
 
 
 @blueprint.route("/<int:company_id>")
@@ -143,18 +118,9 @@ class CompanyDetail(MethodView):
         """Change the fields sent; ``version`` must be the one last read."""
         company = company_or_404(company_id)
         details, needs = company_details(data)
-        try:
-            services.update_company(
-                company,
-                details,
-                needs=company.needs if needs is None else needs,
-                expected_version=data["version"],
-            )
-        except services.StaleEdit as error:
-            db.session.rollback()
-            abort(409, message=str(error))
-        db.session.commit()
-        return company
+        return services.update_company(
+            company, details, needs=needs, expected_version=data["version"]
+        )
 
     @api_access(Role.admin)
     @blueprint.doc(security=BEARER_SECURITY)
@@ -162,7 +128,6 @@ class CompanyDetail(MethodView):
     def delete(self, company_id: int) -> None:
         """Delete a company for good, with its people, timeline and tasks (admins only)."""
         services.delete_company(company_or_404(company_id))
-        db.session.commit()
 
 
 @blueprint.route("/<int:company_id>/stage")
@@ -174,17 +139,11 @@ class CompanyStage(MethodView):
     def post(self, data: dict[str, Any], company_id: int) -> Company:
         """Move the company through the pipeline; lost, on hold and dormant need a reason."""
         company = company_or_404(company_id)
-        try:
-            services.move_stage(
-                company,
-                data["stage"],
-                data["reason"],
-                g.api_caller.user,
-                lost_to_location=data.get("lost_to_location"),
-            )
-        except services.MoveNotAllowed as error:
-            invalid("stage", str(error))
-        except services.ReasonRequired as error:
-            invalid("reason", str(error))
-        db.session.commit()
+        services.move_stage(
+            company,
+            data["stage"],
+            data["reason"],
+            g.api_caller.user,
+            lost_to_location=data.get("lost_to_location"),
+        )
         return company

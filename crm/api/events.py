@@ -1,23 +1,20 @@
-import json
+"""Events through the API: the public list and one event; staff create, change, publish and
+cancel through the planning rules (refusals answered by ``crm.problems.refusal_problem``)."""
+
 from dataclasses import replace
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
-from wtforms import ValidationError
 
 from crm.api.access import BEARER_SECURITY, api_access
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import EVENT_FIELDS, EventInputSchema, EventSchema, EventUpdateSchema
 from crm.auth.models import Role
-from crm.events import services
-from crm.events.forms import parse_questions
-from crm.events.models import Event, EventStatus
-from crm.events.planning import EventDetails, EventRefused, details_of, save_event
-from crm.events.services import RegistrationRefused
-from crm.events.texts import translator
-from crm.extensions import db, limiter
+from crm.events import planning
+from crm.events.models import Event
+from crm.events.planning import EventDetails, details_of, save_event
+from crm.extensions import limiter
 from crm.limits import public_api_limit
 
 blueprint = Blueprint("api_events", __name__, url_prefix="/api/v1/events", description="Events")
@@ -31,12 +28,7 @@ class Events(MethodView):
     @blueprint.response(200, page_schema(EventSchema))
     def get(self, args: dict[str, int]) -> dict[str, object]:
         """Published events, soonest first."""
-        query = (
-            select(Event)
-            .where(Event.status == EventStatus.published)
-            .order_by(Event.sort_at, Event.id)
-        )
-        return paginate(query, args["page"], args["per_page"])
+        return paginate(planning.published_events(), args["page"], args["per_page"])
 
 
 @blueprint.route("/<slug>")
@@ -52,33 +44,10 @@ class EventDetail(MethodView):
 
 def published_event(slug: str, *, include_drafts: bool = False) -> Event:
     """The published or cancelled event with this slug, or a 404 problem; drafts when asked."""
-    query = select(Event).where(Event.slug == slug)
-    if not include_drafts:
-        query = query.where(Event.status != EventStatus.draft)
-    event = db.session.scalar(query)
+    event = planning.event_by_slug(slug, include_drafts=include_drafts)
     if event is None:
         abort(404, message=f"No event '{slug}'.")
     return event
-
-
-def saved(event: Event | None, details: EventDetails) -> Event:
-    """Save through the planning rules; refusals become 422 naming the field."""
-    try:
-        event = save_event(event, details)
-    except EventRefused as refusal:
-        db.session.rollback()
-        abort(422, messages={"json": {refusal.field: [refusal.message]}})
-    except RegistrationRefused as refusal:
-        db.session.rollback()
-        abort(422, messages={"json": {"capacity": [translator("en")(refusal.reason)]}})
-    return event
-
-
-def checked_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    try:
-        return parse_questions(json.dumps(questions))
-    except ValidationError as error:
-        abort(422, messages={"json": {"questions": [str(error)]}})
 
 
 @blueprint.route("", methods=["POST"])
@@ -89,10 +58,7 @@ class EventCreation(MethodView):
     @blueprint.response(201, EventSchema)
     def post(self, data: dict[str, Any]) -> Event:
         """Create an event as a draft (staff)."""
-        data["questions"] = checked_questions(data.get("questions", []))
-        event = saved(None, EventDetails(**data))
-        db.session.commit()
-        return event
+        return save_event(None, EventDetails(**data))
 
 
 @blueprint.route("/<slug>", methods=["PATCH"])
@@ -108,14 +74,7 @@ class EventChange(MethodView):
         """
         event = published_event(slug, include_drafts=True)
         status = data.pop("status", None)
-        if "questions" in data:
-            data["questions"] = checked_questions(data["questions"])
-        event = saved(event, replace(details_of(event), **data))
-        if status is EventStatus.published and event.status is EventStatus.draft:
-            services.publish_event(event)
-        elif status is EventStatus.cancelled and event.status is not EventStatus.cancelled:
-            services.cancel_event(event)
-        elif status is not None and status is not event.status:
-            abort(409, message=f"A {event.status.value} event cannot become {status.value}.")
-        db.session.commit()
+        event = save_event(event, replace(details_of(event), **data))
+        if status is not None and status is not event.status:
+            planning.change_event_status(event, status)
         return event

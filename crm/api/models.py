@@ -23,7 +23,9 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     shown_prefix: Mapped[str] = mapped_column(String(12))
-    scope: Mapped[ApiScope] = mapped_column(Enum(ApiScope, name="api_scope", native_enum=False))
+    scope: Mapped[ApiScope] = mapped_column(
+        Enum(ApiScope, name="api_scope", native_enum=False, create_constraint=True)
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

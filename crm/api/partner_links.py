@@ -5,16 +5,15 @@ from typing import Any
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
 
 from crm.api.access import BEARER_SECURITY, api_access
-from crm.api.companies import company_or_404, invalid
+from crm.api.companies import company_or_404
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import LinkStatusSchema, PartnerLinkInputSchema, PartnerLinkSchema
 from crm.auth.models import Role
 from crm.extensions import db
 from crm.partners import services
-from crm.partners.models import LinkSource, Partner, PartnerLink
+from crm.partners.models import LinkSource, PartnerLink
 
 blueprint = Blueprint(
     "api_partner_links",
@@ -32,13 +31,7 @@ class CompanyPartnerLinks(MethodView):
     @blueprint.response(200, page_schema(PartnerLinkSchema))
     def get(self, args: dict[str, int], company_id: int) -> dict[str, Any]:
         """The partners this company is linked to."""
-        company = company_or_404(company_id)
-        query = (
-            select(PartnerLink)
-            .join(PartnerLink.partner)
-            .where(PartnerLink.company_id == company.id)
-            .order_by(Partner.name, PartnerLink.id)
-        )
+        query = services.links_query(company_or_404(company_id))
         return paginate(query, args["page"], args["per_page"])
 
     @api_access(Role.staff)
@@ -48,16 +41,10 @@ class CompanyPartnerLinks(MethodView):
     def post(self, data: dict[str, Any], company_id: int) -> PartnerLink:
         """Link the company to a partner; linking them again updates the reason."""
         company = company_or_404(company_id)
-        partner = db.session.scalar(
-            select(Partner).where(Partner.slug == data["partner"], ~Partner.is_archived)
-        )
-        if partner is None:
-            invalid("partner", f"No partner {data['partner']!r}.")
-        link = services.link_company_to_partner(
+        partner = services.partner_named(data["partner"])
+        return services.link_company_to_partner(
             company, partner, reason=data["reason"], source=LinkSource.staff, by=g.api_caller.user
         )
-        db.session.commit()
-        return link
 
 
 @blueprint.route("/partner-links/<int:link_id>")
@@ -67,13 +54,9 @@ class PartnerLinkStatus(MethodView):
     @blueprint.arguments(LinkStatusSchema)
     @blueprint.response(200, PartnerLinkSchema)
     def patch(self, data: dict[str, Any], link_id: int) -> PartnerLink:
-        """Move a link on: suggested → introduced → in contact → collaborating, or declined."""
+        """Move a link on: in contact → collaborating, or declined (and back to suggested).
+        ``introduced`` is reached only by the introduction mail from the staff pages."""
         link = db.session.get(PartnerLink, link_id)
         if link is None:
             abort(404, message=f"No partner link {link_id}.")
-        try:
-            services.change_link_status(link, data["status"], g.api_caller.user)
-        except services.TransitionNotAllowed as error:
-            invalid("status", str(error))
-        db.session.commit()
-        return link
+        return services.change_link_status(link, data["status"], g.api_caller.user)

@@ -1,10 +1,10 @@
-"""Registering for an event through the API, under exactly the rules of the public form."""
+"""Registering for an event through the API, under exactly the rules of the public form:
+both call ``crm.events.services.register``."""
 
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
-from sqlalchemy import select
+from flask_smorest import Blueprint
 
 from crm.api.access import BEARER_SECURITY, api_access
 from crm.api.events import published_event
@@ -17,12 +17,13 @@ from crm.api.schemas import (
 )
 from crm.auth.models import Role
 from crm.events import services
-from crm.events.models import Event, Registration
-from crm.events.services import RegistrationDetails, RegistrationRefused
-from crm.events.texts import translator
-from crm.extensions import db, limiter
+from crm.events.models import RegistrationStatus
+from crm.events.services import RegistrationDetails
+from crm.extensions import limiter
 from crm.limits import registration_limit
-from crm.partners.models import Capability, Partner
+from crm.partners.services import partner_named
+from crm.refusals import Refused, refuse_any
+from crm.vocabulary.services import capabilities_named
 
 blueprint = Blueprint(
     "api_registrations",
@@ -31,52 +32,44 @@ blueprint = Blueprint(
     description="Event registrations",
 )
 
-# Refusals about the event itself rather than about a value the caller sent.
-EVENT_STATE_REFUSALS = {"event_cancelled", "window_not_open", "window_closed"}
-# Form field names the registration service reports, as this API names them.
-API_FIELD_NAMES = {"company": "company", "partners": "partners_to_meet"}
+RECEIPTS = {
+    "repeat": "Already registered; the private link has been sent again.",
+    RegistrationStatus.confirmed: "Registered; a confirmation with a calendar invitation is "
+    "on its way.",
+    RegistrationStatus.waitlisted: "The event is full; you are on the waiting list.",
+}
 
 
 class RegistrationListArgs(PageArgs, RegistrationFilterArgs):
     pass
 
 
-def by_slug(model: type[Capability] | type[Partner], slugs: list[str], field: str) -> list[Any]:
-    """The rows named by ``slugs``; an unknown slug is a 422 naming the field."""
-    found = {
-        row.slug: row for row in db.session.scalars(select(model).where(model.slug.in_(slugs)))
-    }
-    if model is Partner:
-        found = {slug: p for slug, p in found.items() if p.is_published and not p.is_archived}
-    unknown = sorted(set(slugs) - set(found))
-    if unknown:
-        abort(422, messages={"json": {field: [f"Unknown: {', '.join(unknown)}."]}})
-    return [found[slug] for slug in dict.fromkeys(slugs)]
-
-
 def details_from(request: dict[str, Any]) -> RegistrationDetails:
+    """The request as registration details; unknown tags and partners are refused together."""
+    refusals: list[Refused] = []
+    needs, partners = [], []
+    try:
+        needs = capabilities_named(request["needs"])
+    except Refused as refusal:
+        refusals.append(refusal)
+    for slug in dict.fromkeys(request["partners_to_meet"]):
+        try:
+            partners.append(partner_named(slug, "partners_to_meet"))
+        except Refused as refusal:
+            refusals.append(refusal)
+    refuse_any(refusals)
     return RegistrationDetails(
         name=request["name"],
         email=request["email"],
         company_name=request["company"],
-        consent=True,
+        consent=request["consent"],
         position=request["position"],
         country=request["country"],
         language=request["language"],
-        needs=by_slug(Capability, request["needs"], "needs"),
-        partners_to_meet=by_slug(Partner, request["partners_to_meet"], "partners_to_meet"),
+        needs=needs,
+        partners_to_meet=partners,
         answers=request["answers"],
     )
-
-
-def refused(event: Event, error: RegistrationRefused) -> None:
-    db.session.rollback()
-    message = translator("en")(error.reason)
-    if error.reason in EVENT_STATE_REFUSALS or not error.field:
-        abort(409, message=message)
-    field = "answers" if error.field.startswith("question_") else error.field
-    field = API_FIELD_NAMES.get(field, field)
-    abort(422, messages={"json": {field: [message]}})
 
 
 @blueprint.route("")
@@ -89,26 +82,16 @@ class Registrations(MethodView):
         """Register for a published event: a seat if one is free, else the waiting list.
 
         The same email twice gives no second registration: the answer is 200 and the private
-        link is mailed again.
+        link is mailed again. A closed or cancelled event answers 409.
         """
         event = published_event(slug)
-        try:
-            outcome = services.register(event, details_from(request))
-        except RegistrationRefused as error:
-            refused(event, error)
-        db.session.commit()
+        outcome = services.register(event, details_from(request))
         registration = outcome.registration
-        if not outcome.is_new:
-            detail = "Already registered; the private link has been sent again."
-        elif registration.status.value == "confirmed":
-            detail = "Registered; a confirmation with a calendar invitation is on its way."
-        else:
-            detail = "The event is full; you are on the waiting list."
         receipt = {
             "event": event.slug,
             "status": registration.status,
             "is_new": outcome.is_new,
-            "detail": detail,
+            "detail": RECEIPTS[registration.status if outcome.is_new else "repeat"],
         }
         return receipt, 201 if outcome.is_new else 200
 
@@ -119,7 +102,5 @@ class Registrations(MethodView):
     def get(self, args: dict[str, Any], slug: str) -> dict[str, Any]:
         """The event's registrations, oldest first (staff)."""
         event = published_event(slug, include_drafts=True)
-        query = select(Registration).where(Registration.event_id == event.id)
-        if "status" in args:
-            query = query.where(Registration.status == args["status"])
-        return paginate(query.order_by(Registration.id), args["page"], args["per_page"])
+        query = services.registrations_query(event, args.get("status"))
+        return paginate(query, args["page"], args["per_page"])

@@ -1,16 +1,12 @@
 """What the API reads and writes; the OpenAPI document is generated from these."""
 
-from datetime import UTC, datetime
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, fields, post_load, validate
 
-from crm.events.forms import country_choices
 from crm.events.models import EventStatus, RegistrationStatus
 from crm.leads.models import ActivityKind, Contact, InvestmentType, LeadSource, Stage
-from crm.leads.services import MAX_CAPEX_EUR, MAX_COUNT, MAX_ID, STAFF_ACTIVITY_KINDS
+from crm.leads.services import MAX_ID, STAFF_ACTIVITY_KINDS
 from crm.partners.models import LinkSource, LinkStatus, PartnerKind
 
 
@@ -30,10 +26,6 @@ class Text(fields.String):
         if "\x00" in text:
             raise self.make_error("unstorable")
         return text
-
-
-class WebAddress(Text, fields.Url):
-    pass
 
 
 class CapabilitySchema(Schema):
@@ -105,56 +97,29 @@ class CompanyFilterArgs(Schema):
     need = Text(validate=validate.Length(max=80))
 
 
-def not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
-
-
-def storable_moment(value: datetime) -> None:
-    """Refuse moments the databases cannot hold (the UTC conversion may overflow near year 9999)."""
-    try:
-        year = value.astimezone(UTC).year
-    except OverflowError as error:
-        raise ValidationError("Give a date between 1900 and 2999.") from error
-    if not 1900 <= year <= 2999:
-        raise ValidationError("Give a date between 1900 and 2999.")
-
-
-COUNTRY_CODE = validate.Regexp(r"^[A-Za-z]{2}$", error="Use the two-letter country code, e.g. DE.")
-DOMAIN = validate.Regexp(
-    r"^(?=.{1,253}$)([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$", error="Give a domain like example.com."
-)
-A_COUNT = validate.Range(min=0, max=MAX_COUNT)
-AN_ID = validate.Range(min=1, max=MAX_ID)
-LANGUAGES = ("en", "de")
-
-
 class CompanyDetailsSchema(Schema):
-    """The company fields an integration may set; the stage moves only through /stage."""
+    """The company fields an integration may set; the stage moves only through /stage. The
+    rules (lengths, ranges, the owner) are leads.services' and answer 422 naming the field."""
 
-    name = Text(required=True, validate=[validate.Length(max=200), not_blank])
-    website = WebAddress(allow_none=True, validate=validate.Length(max=300))
-    domain = Text(allow_none=True, validate=DOMAIN)
-    country = Text(allow_none=True, validate=COUNTRY_CODE)
-    city = Text(allow_none=True, validate=validate.Length(max=120))
-    sector = Text(allow_none=True, validate=validate.Length(max=120))
-    description = Text(validate=validate.Length(max=10_000))
+    name = Text(required=True)
+    website = Text(allow_none=True, metadata={"format": "uri"})
+    domain = Text(allow_none=True)
+    country = Text(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2, e.g. DE"})
+    city = Text(allow_none=True)
+    sector = Text(allow_none=True)
+    description = Text()
     source = fields.Enum(LeadSource)
-    owner_id = fields.Integer(allow_none=True, validate=AN_ID, metadata={"description": "staff"})
-    needs = fields.List(
-        Text(validate=validate.Length(max=80)),
-        validate=validate.Length(max=100),
-        metadata={"description": "capability slugs or labels"},
-    )
+    owner_id = fields.Integer(allow_none=True, metadata={"description": "an enabled staff member"})
+    needs = fields.List(Text(), metadata={"description": "capability slugs or labels"})
     investment_type = fields.Enum(InvestmentType, allow_none=True)
-    new_jobs = fields.Integer(allow_none=True, validate=A_COUNT)
-    safeguarded_jobs = fields.Integer(allow_none=True, validate=A_COUNT)
-    capex_eur = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_CAPEX_EUR))
-    likelihood_percent = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100))
+    new_jobs = fields.Integer(allow_none=True)
+    safeguarded_jobs = fields.Integer(allow_none=True)
+    capex_eur = fields.Integer(allow_none=True)
+    likelihood_percent = fields.Integer(allow_none=True, metadata={"description": "0 to 100"})
     estimated_landing_on = fields.Date(allow_none=True)
     actual_landing_on = fields.Date(allow_none=True)
-    competing_locations = Text(validate=validate.Length(max=2000))
-    site_area_m2 = fields.Integer(allow_none=True, validate=A_COUNT)
+    competing_locations = Text()
+    site_area_m2 = fields.Integer(allow_none=True)
     needs_office = fields.Boolean()
     needs_lab = fields.Boolean()
     needs_production = fields.Boolean()
@@ -169,8 +134,6 @@ class CompanyDetailsSchema(Schema):
         for name in ("website", "domain", "city", "sector"):
             if name in data:
                 data[name] = (data[name] or "").strip() or None
-        if data.get("country"):
-            data["country"] = data["country"].upper()
         return data
 
 
@@ -194,18 +157,18 @@ COMPANY_DETAILS = tuple(CompanyDetailsSchema().fields)
 
 class StageMoveSchema(Schema):
     stage = fields.Enum(Stage, required=True)
-    reason = Text(load_default="", validate=validate.Length(max=2000))
-    lost_to_location = Text(allow_none=True, validate=validate.Length(max=200))
+    reason = Text(load_default="")
+    lost_to_location = Text(allow_none=True)
 
 
 class ContactInputSchema(Schema):
-    name = Text(required=True, validate=[validate.Length(max=200), not_blank])
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    phone = Text(allow_none=True, validate=validate.Length(max=50))
-    position = Text(allow_none=True, validate=validate.Length(max=200))
-    language = Text(load_default="en", validate=validate.OneOf(LANGUAGES))
+    name = Text(required=True)
+    email = Text(allow_none=True, metadata={"format": "email"})
+    phone = Text(allow_none=True)
+    position = Text(allow_none=True)
+    language = Text(load_default="en", metadata={"description": "en or de"})
     has_consent = fields.Boolean(load_default=False)
-    consent_version = Text(allow_none=True, validate=validate.Length(max=40))
+    consent_version = Text(allow_none=True)
 
 
 class ContactSchema(ContactInputSchema):
@@ -228,11 +191,9 @@ class ActivitySchema(Schema):
         required=True,
         metadata={"description": "staff write: " + ", ".join(k.name for k in STAFF_ACTIVITY_KINDS)},
     )
-    subject = Text(required=True, validate=[validate.Length(max=300), not_blank])
-    body = Text(load_default="", validate=validate.Length(max=20_000))
-    occurred_at = fields.AwareDateTime(
-        load_default=None, validate=storable_moment, metadata={"description": "default: now"}
-    )
+    subject = Text(required=True)
+    body = Text(load_default="")
+    occurred_at = fields.AwareDateTime(load_default=None, metadata={"description": "default: now"})
     author_id = fields.Integer(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
 
@@ -240,19 +201,17 @@ class ActivitySchema(Schema):
 class TaskSchema(Schema):
     id = fields.Integer(dump_only=True)
     company_id = fields.Integer(dump_only=True)
-    title = Text(required=True, validate=[validate.Length(max=300), not_blank])
+    title = Text(required=True)
     due_on = fields.Date(required=True)
-    owner_id = fields.Integer(load_default=None, allow_none=True, validate=AN_ID)
+    owner_id = fields.Integer(load_default=None, allow_none=True)
     is_done = fields.Boolean(dump_only=True)
     done_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
 
 
 class PartnerLinkInputSchema(Schema):
-    partner = Text(
-        required=True, validate=validate.Length(max=80), metadata={"description": "partner slug"}
-    )
-    reason = Text(load_default="", validate=validate.Length(max=2000))
+    partner = Text(required=True, metadata={"description": "partner slug"})
+    reason = Text(load_default="")
 
 
 class PartnerLinkSchema(Schema):
@@ -271,40 +230,21 @@ class LinkStatusSchema(Schema):
     status = fields.Enum(LinkStatus, required=True)
 
 
-@cache
-def country_codes() -> frozenset[str]:
-    return frozenset(choice.value for choice in country_choices("en"))
-
-
-def known_country(code: str) -> None:
-    if code not in country_codes():
-        raise ValidationError("Not an ISO 3166 country code such as DE.")
-
-
 class RegistrationRequestSchema(Schema):
-    """A registration as the public form takes it; needs and partners are given by slug."""
+    """A registration as the public form takes it; needs and partners are given by slug. The
+    rules are the form's (events.services.register) and answer 422 naming the field."""
 
-    name = Text(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    company = Text(required=True, validate=validate.Length(min=1, max=200))
-    position = Text(load_default=None, validate=validate.Length(max=200))
-    country = Text(
-        load_default=None,
-        validate=known_country,
-        metadata={"description": "ISO 3166-1 alpha-2 code, e.g. DE"},
-    )
-    language = Text(load_default="en", validate=validate.OneOf(["en", "de"]))
-    needs = fields.List(Text(validate=validate.Length(max=80)), load_default=list)
-    partners_to_meet = fields.List(Text(validate=validate.Length(max=80)), load_default=list)
-    answers = fields.Dict(
-        keys=Text(validate=validate.Length(max=80)),
-        values=Text(validate=validate.Length(max=500)),
-        load_default=dict,
-    )
+    name = Text(required=True)
+    email = Text(required=True, metadata={"format": "email"})
+    company = Text(required=True)
+    position = Text(load_default=None)
+    country = Text(required=True, metadata={"description": "ISO 3166-1 alpha-2 code, e.g. DE"})
+    language = Text(load_default="en", metadata={"description": "en or de"})
+    needs = fields.List(Text(), load_default=list)
+    partners_to_meet = fields.List(Text(), load_default=list)
+    answers = fields.Dict(keys=Text(), values=Text(), load_default=dict)
     consent = fields.Boolean(
-        required=True,
-        validate=validate.Equal(True, error="Consent to data processing is required."),
-        metadata={"description": "consent to data processing; must be true"},
+        required=True, metadata={"description": "consent to data processing; must be true"}
     )
 
 
@@ -335,39 +275,34 @@ class RegistrationFilterArgs(Schema):
     status = fields.Enum(RegistrationStatus)
 
 
-def known_time_zone(name: str) -> None:
-    if name not in available_timezones():
-        raise ValidationError("Not an IANA time zone such as Europe/Berlin.")
-
-
 class EventInputSchema(Schema):
     """An event as staff create it: all-day (``starts_on``/``ends_on``) or timed (``starts_at``/
-    ``ends_at``, any offset; stored in UTC and shown in ``timezone``)."""
+    ``ends_at``, any offset; stored in UTC and shown in ``timezone``). The rules are
+    events.planning's and answer 422 naming the field."""
 
-    title = Text(required=True, validate=[validate.Length(max=200), not_blank])
-    slug = Text(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,119}$"))
+    title = Text(required=True)
+    slug = Text(required=True, metadata={"description": "lower-case letters, digits, hyphens"})
     is_all_day = fields.Boolean(required=True)
-    timezone = Text(required=True, validate=known_time_zone)
-    city = Text(required=True, validate=[validate.Length(max=120), not_blank])
-    country = Text(required=True, validate=known_country)
-    organiser_name = Text(required=True, validate=[validate.Length(max=200), not_blank])
-    organiser_email = fields.Email(required=True, validate=validate.Length(max=254))
-    description = Text(validate=validate.Length(max=20_000))
+    timezone = Text(required=True, metadata={"description": "IANA, e.g. Europe/Berlin"})
+    city = Text(required=True)
+    country = Text(required=True, metadata={"description": "ISO 3166-1 alpha-2, e.g. DE"})
+    organiser_name = Text(required=True)
+    organiser_email = Text(required=True, metadata={"format": "email"})
+    description = Text()
     starts_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True, metadata={"description": "last day, inclusive"})
-    starts_at = fields.AwareDateTime(allow_none=True, validate=storable_moment)
-    ends_at = fields.AwareDateTime(allow_none=True, validate=storable_moment)
-    venue = Text(allow_none=True, validate=validate.Length(max=200))
-    address = Text(allow_none=True, validate=validate.Length(max=300))
-    capacity = fields.Integer(allow_none=True, validate=A_COUNT)
-    registration_opens_at = fields.AwareDateTime(allow_none=True, validate=storable_moment)
-    registration_closes_at = fields.AwareDateTime(allow_none=True, validate=storable_moment)
+    starts_at = fields.AwareDateTime(allow_none=True)
+    ends_at = fields.AwareDateTime(allow_none=True)
+    venue = Text(allow_none=True)
+    address = Text(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    registration_opens_at = fields.AwareDateTime(allow_none=True)
+    registration_closes_at = fields.AwareDateTime(allow_none=True)
     reminder_offsets_days = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=365)), validate=validate.Length(max=10)
+        fields.Integer(), metadata={"description": "days before the event, 1 to 365"}
     )
     questions = fields.List(
-        fields.Dict(keys=Text(), values=fields.Raw()),
-        validate=validate.Length(max=50),
+        fields.Raw(),
         metadata={"description": '[{"key", "en", "de", "required", "choices": [{"value", ...}]}]'},
     )
 

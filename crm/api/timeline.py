@@ -5,14 +5,12 @@ from typing import Any
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from crm.api.access import BEARER_SECURITY, api_access
-from crm.api.companies import company_or_404, invalid, staff_owner
+from crm.api.companies import company_or_404
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import ActivitySchema, ContactInputSchema, ContactSchema, TaskSchema
 from crm.auth.models import Role
-from crm.extensions import db
 from crm.leads import services
 from crm.leads.models import Activity, Contact, FollowUpTask
 
@@ -32,12 +30,7 @@ class Contacts(MethodView):
     @blueprint.response(200, page_schema(ContactSchema))
     def get(self, args: dict[str, int], company_id: int) -> dict[str, Any]:
         """The company's contacts by name."""
-        company = company_or_404(company_id)
-        query = (
-            select(Contact)
-            .where(Contact.company_id == company.id)
-            .order_by(Contact.name, Contact.id)
-        )
+        query = services.contacts_of(company_or_404(company_id))
         return paginate(query, args["page"], args["per_page"])
 
     @api_access(Role.staff)
@@ -46,14 +39,12 @@ class Contacts(MethodView):
     @blueprint.response(201, ContactSchema)
     def post(self, data: dict[str, Any], company_id: int) -> Contact:
         """Add a person; consent is recorded with the version of the text they agreed to."""
-        contact = services.save_contact(
+        return services.save_contact(
             company_or_404(company_id),
             data,
             has_consent=data["has_consent"],
-            consent_version=(data.get("consent_version") or "").strip() or None,
+            consent_version=data.get("consent_version"),
         )
-        db.session.commit()
-        return contact
 
 
 @blueprint.route("/<int:company_id>/activities")
@@ -64,12 +55,7 @@ class Activities(MethodView):
     @blueprint.response(200, page_schema(ActivitySchema))
     def get(self, args: dict[str, int], company_id: int) -> dict[str, Any]:
         """The company's timeline, the latest first; registrations and mail show here too."""
-        company = company_or_404(company_id)
-        query = (
-            select(Activity)
-            .where(Activity.company_id == company.id)
-            .order_by(Activity.occurred_at.desc(), Activity.id.desc())
-        )
+        query = services.timeline_of(company_or_404(company_id))
         return paginate(query, args["page"], args["per_page"])
 
     @api_access(Role.staff)
@@ -78,19 +64,14 @@ class Activities(MethodView):
     @blueprint.response(201, ActivitySchema)
     def post(self, data: dict[str, Any], company_id: int) -> Activity:
         """Log a note, call, meeting, email or site visit."""
-        try:
-            activity = services.log_activity(
-                company_or_404(company_id),
-                data["kind"],
-                data["subject"],
-                data["body"],
-                occurred_at=data["occurred_at"],
-                by=g.api_caller.user,
-            )
-        except services.LeadError as error:
-            invalid("kind", str(error))
-        db.session.commit()
-        return activity
+        return services.log_activity(
+            company_or_404(company_id),
+            data["kind"],
+            data["subject"],
+            data["body"],
+            occurred_at=data["occurred_at"],
+            by=g.api_caller.user,
+        )
 
 
 @blueprint.route("/<int:company_id>/tasks")
@@ -100,13 +81,8 @@ class Tasks(MethodView):
     @blueprint.arguments(PageArgs, location="query")
     @blueprint.response(200, page_schema(TaskSchema))
     def get(self, args: dict[str, int], company_id: int) -> dict[str, Any]:
-        """The company's follow-up tasks, the earliest due first."""
-        company = company_or_404(company_id)
-        query = (
-            select(FollowUpTask)
-            .where(FollowUpTask.company_id == company.id)
-            .order_by(FollowUpTask.due_on, FollowUpTask.id)
-        )
+        """The company's follow-up tasks: open ones first, the earliest due first."""
+        query = services.tasks_of(company_or_404(company_id))
         return paginate(query, args["page"], args["per_page"])
 
     @api_access(Role.staff)
@@ -115,9 +91,6 @@ class Tasks(MethodView):
     @blueprint.response(201, TaskSchema)
     def post(self, data: dict[str, Any], company_id: int) -> FollowUpTask:
         """Plan a follow-up with a due date and an owner."""
-        company = company_or_404(company_id)
-        task = services.create_task(
-            company, data["title"], data["due_on"], owner=staff_owner(data["owner_id"])
+        return services.create_task(
+            company_or_404(company_id), data["title"], data["due_on"], owner_id=data["owner_id"]
         )
-        db.session.commit()
-        return task

@@ -3,14 +3,14 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from crm.api.forms import TokenForm
 from crm.api.models import ApiScope, ApiToken
-from crm.api.tokens import issue_token, revoke_token
+from crm.api.tokens import all_tokens, issue_token, revoke_token
 from crm.auth.access import role_required
 from crm.auth.models import Role, User
+from crm.auth.services import enabled_accounts
 from crm.extensions import db
 
 blueprint = Blueprint("api_tokens", __name__, url_prefix="/admin/tokens")
@@ -20,7 +20,7 @@ blueprint = Blueprint("api_tokens", __name__, url_prefix="/admin/tokens")
 @role_required(Role.admin)
 def index() -> ResponseReturnValue:
     form = TokenForm()
-    users = db.session.scalars(select(User).where(User.is_enabled).order_by(User.name)).all()
+    users = enabled_accounts()
     form.user_id.choices = [SelectChoice(u.id, f"{u.name} ({u.role.name})") for u in users]
     plain = None
     if form.validate_on_submit():
@@ -29,9 +29,8 @@ def index() -> ResponseReturnValue:
         token, plain = issue_token(
             form.name.data or "", ApiScope(form.scope.data), user, by=current_user
         )
-        db.session.commit()
         flash(f"Token '{token.name}' created. Copy it now: it is not shown again.", "success")
-    tokens = db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())).all()
+    tokens = all_tokens()
     status = 422 if form.errors else 200
     return render_template("api/tokens.html", form=form, tokens=tokens, plain=plain), status
 
@@ -41,6 +40,5 @@ def index() -> ResponseReturnValue:
 def revoke(token_id: int) -> ResponseReturnValue:
     token = db.session.get(ApiToken, token_id) or abort(404)
     revoke_token(token)
-    db.session.commit()
     flash(f"Token '{token.name}' revoked.", "success")
     return redirect(url_for("api_tokens.index"))

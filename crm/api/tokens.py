@@ -44,6 +44,10 @@ def find_live_token(plain: str) -> ApiToken | None:
     return token
 
 
+def all_tokens() -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))
+
+
 def revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()

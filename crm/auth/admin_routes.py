@@ -2,13 +2,13 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from crm.auth.access import role_required
 from crm.auth.forms import UserForm
-from crm.auth.models import Role, User
-from crm.auth.services import UserError, create_user
-from crm.extensions import db
+from crm.auth.models import Role
+from crm.auth.services import accounts, create_user
+from crm.forms import show_refusals
+from crm.refusals import Refusals
 
 blueprint = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -25,12 +25,11 @@ def index() -> ResponseReturnValue:
                 Role[form.role.data],
                 form.password.data or "",
             )
-        except UserError as error:
-            form.email.errors.append(str(error))
+        except Refusals as error:
+            show_refusals(form, error)
         else:
-            db.session.commit()
             flash(f"Account for {user.email} created.", "success")
             return redirect(url_for("users.index"))
-    users = db.session.scalars(select(User).order_by(User.name)).all()
+    users = accounts()
     status = 422 if form.errors else 200
     return render_template("auth/users.html", form=form, users=users), status

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from crm.auth.models import Role
 from crm.auth.passwords import MINIMUM_LENGTH
-from crm.i18n import time_zone_names
+from crm.vocabulary.places import time_zone_names
 
 
 class LoginForm(FlaskForm):

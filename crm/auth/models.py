@@ -29,7 +29,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(Enum(Role, name="user_role", native_enum=False))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", native_enum=False, create_constraint=True)
+    )
     password_hash: Mapped[str] = mapped_column(String(255))
     is_enabled: Mapped[bool] = mapped_column(default=True)
     # The IANA zone in which the person reads and enters times on the staff pages.

@@ -5,9 +5,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.auth.forms import AccountForm, LoginForm
-from crm.auth.services import UserError, authenticate, change_timezone
-from crm.extensions import db, limiter
+from crm.auth.services import authenticate, change_timezone
+from crm.extensions import limiter
+from crm.forms import show_refusals
 from crm.limits import login_limit
+from crm.refusals import Refused
+from crm.unit_of_work import keep_changes
 
 blueprint = Blueprint("auth", __name__)
 
@@ -41,7 +44,7 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
-        db.session.commit()
+        keep_changes()  # a failed attempt counts towards the lockout
         if user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
@@ -65,10 +68,9 @@ def account() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             change_timezone(current_user, form.timezone.data)
-        except UserError as error:
-            form.timezone.errors.append(str(error))
+        except Refused as error:
+            show_refusals(form, error)
         else:
-            db.session.commit()
             flash("Your settings are saved.", "success")
             return redirect(url_for("auth.account"))
     status = 422 if form.errors else 200

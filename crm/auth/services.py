@@ -9,37 +9,83 @@ from crm.auth.models import Role, User
 from crm.auth.passwords import MINIMUM_LENGTH, hash_password, needs_rehash, verify_password
 from crm.db import utcnow
 from crm.extensions import db
-from crm.i18n import time_zone_names
+from crm.refusals import Refused, refuse_any
+from crm.vocabulary.places import is_time_zone
 
-
-class UserError(ValueError):
-    """A user cannot be created or changed as asked; the message says why."""
+MAXIMUM_PASSWORD_LENGTH = 1000
+NAME_LENGTH = User.name.type.length
 
 
 def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise UserError(f"Not a valid email address: {error}") from error
+        raise Refused(
+            "invalid_email", "email", "Not a valid email address: {why}", why=error
+        ) from error
+
+
+def password_refusal(password: str, field: str = "password") -> Refused | None:
+    if not MINIMUM_LENGTH <= len(password) <= MAXIMUM_PASSWORD_LENGTH:
+        return Refused(
+            "password_length",
+            field,
+            "The password must have {low} to {high} characters.",
+            low=MINIMUM_LENGTH,
+            high=MAXIMUM_PASSWORD_LENGTH,
+        )
+    return None
 
 
 def create_user(email: str, name: str, role: Role, password: str) -> User:
-    email = normalise_email(email)
+    refusals = [password_refusal(password)]
     if not name.strip():
-        raise UserError("A name is required.")
-    if len(password) < MINIMUM_LENGTH:
-        raise UserError(f"The password must have at least {MINIMUM_LENGTH} characters.")
-    if db.session.scalar(select(User).where(User.email == email)):
-        raise UserError(f"A user with the email {email} exists already.")
+        refusals.append(Refused("required", "name", "A name is required."))
+    elif len(name.strip()) > NAME_LENGTH:
+        refusals.append(
+            Refused("too_long", "name", "At most {limit} characters.", limit=NAME_LENGTH)
+        )
+    try:
+        email = normalise_email(email)
+    except Refused as refusal:
+        refusals.append(refusal)
+    else:
+        if db.session.scalar(select(User).where(User.email == email)):
+            refusals.append(
+                Refused(
+                    "email_taken",
+                    "email",
+                    "A user with the email {email} exists already.",
+                    email=email,
+                )
+            )
+    refuse_any(refusal for refusal in refusals if refusal is not None)
     user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
     return user
 
 
+def has_admin() -> bool:
+    return db.session.scalar(select(User.id).where(User.role == Role.admin).limit(1)) is not None
+
+
+def accounts() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.name)))
+
+
+def enabled_accounts() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.is_enabled).order_by(User.name)))
+
+
 def change_timezone(user: User, timezone: str) -> None:
-    if timezone not in time_zone_names():
-        raise UserError(f"{timezone!r} is not a time zone such as Europe/Berlin.")
+    if not is_time_zone(timezone):
+        raise Refused(
+            "unknown_time_zone",
+            "timezone",
+            "{zone!r} is not a time zone such as Europe/Berlin.",
+            zone=timezone,
+        )
     user.timezone = timezone
     db.session.flush()
 
@@ -52,7 +98,8 @@ def authenticate(email: str, password: str) -> User | None:
     """
     try:
         email = normalise_email(email)
-    except UserError:
+    except Refused:
+        verify_password(_dummy_hash(), password)
         return None
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:

@@ -7,13 +7,13 @@ generates. All-day events use ``VALUE=DATE`` with an exclusive DTEND.
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import Enum
-from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
 
 from crm.db import utcnow
 from crm.events.models import Event, Registration
+from crm.mail.mime import mail_host, single_line
 
 PRODUCT_ID = "-//Saxony Trade & Invest//nukliD Lead Desk//EN"
 
@@ -24,17 +24,12 @@ class CalendarMethod(Enum):
     cancel = "CANCEL"
 
 
-def single_line(text: str) -> str:
-    """A display name safe for headers and iCal parameters: no line breaks, no double quotes."""
-    return " ".join(text.replace('"', "'").split())
-
-
 def public_base_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
 
 
 def calendar_host() -> str:
-    return urlsplit(public_base_url()).hostname or "localhost"
+    return mail_host()
 
 
 def public_event_url(event: Event) -> str:

@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 
 from flask import Blueprint, Response, abort, request
-from sqlalchemy import select
 
 from crm.calendar.ics import listing_of
 from crm.events.models import Event, EventStatus
+from crm.events.planning import event_by_slug, published_events
 from crm.extensions import db
 
 blueprint = Blueprint("calendar", __name__)
@@ -27,19 +27,13 @@ def calendar_response(events: Sequence[Event], filename: str) -> Response:
 
 @blueprint.get("/events/<slug>.ics")
 def event_file(slug: str) -> Response:
-    event = db.session.scalar(
-        select(Event).where(Event.slug == slug, Event.status == EventStatus.published)
-    )
-    if event is None:
+    event = event_by_slug(slug)
+    if event is None or event.status is not EventStatus.published:
         abort(404, description="There is no published event at this address.")
     return calendar_response([event], f"{event.slug}.ics")
 
 
 @blueprint.get("/calendar.ics")
 def feed() -> Response:
-    events = db.session.scalars(
-        select(Event)
-        .where(Event.status == EventStatus.published)
-        .order_by(Event.starts_at, Event.starts_on, Event.id)
-    ).all()
+    events = db.session.scalars(published_events()).all()
     return calendar_response(events, "nuklid-events.ics")

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -22,29 +21,21 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.events.models import Event, RegistrationStatus
-from crm.events.texts import LANGUAGES
-from crm.i18n import time_zone_names
+from crm.forms import SHOWN_REQUIRED
 from crm.leads.models import Stage
-from crm.partners.models import Capability, Partner
+from crm.partners.models import Partner
+from crm.vocabulary.models import Capability
+from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES, country_names, time_zone_names
 
-# Babel territories that are regions or placeholders rather than countries.
-NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
-LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 ANY = SelectChoice("", "any")
 
 
 def country_choices(language: str) -> list[SelectChoice]:
-    territories = Locale.parse(language).territories
-    countries = [
-        SelectChoice(code, name)
-        for code, name in territories.items()
-        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
-    ]
-    return sorted(countries, key=lambda choice: choice.label)
+    return [SelectChoice(code, name) for code, name in country_names(language)]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -53,16 +44,17 @@ class CheckboxesField(SelectMultipleField):
 
 
 def question_field(question: dict[str, Any], language: str, t: Callable[..., str]) -> Field:
+    """A field for one of the event's questions; events.services judges the answer."""
     label = question.get(language) or question.get("en") or question["key"]
-    validators = [InputRequired(t("required"))] if question.get("required") else [Optional()]
+    marks = [SHOWN_REQUIRED] if question.get("required") else []
     choices = question.get("choices") or []
     if not choices:
-        return StringField(label, validators=[*validators, Length(max=500)])
+        return StringField(label, marks)
     options = [SelectChoice("", t("choose"))] + [
         SelectChoice(choice["value"], choice.get(language) or choice.get("en") or choice["value"])
         for choice in choices
     ]
-    return SelectField(label, choices=options, validate_choice=False, validators=validators)
+    return SelectField(label, marks, choices=options, validate_choice=False)
 
 
 def question_field_name(question: dict[str, Any]) -> str:
@@ -98,18 +90,17 @@ def registration_form_class(
     capabilities: list[Capability],
     partners: list[Partner],
 ) -> type[FlaskForm]:
-    """The registration form for one event, labelled and worded in ``language``."""
+    """The registration form for one event, labelled and worded in ``language``; it reads the
+    answers, events.services judges them."""
     fields: dict[str, Field] = {
-        "name": StringField(t("name"), [InputRequired(t("required")), Length(max=200)]),
-        "email": EmailField(
-            t("email"), [InputRequired(t("required")), Email(t("invalid_email")), Length(max=254)]
-        ),
-        "company": StringField(t("company"), [InputRequired(t("required")), Length(max=200)]),
-        "position": StringField(t("position"), [Optional(), Length(max=200)]),
+        "name": StringField(t("name"), [SHOWN_REQUIRED]),
+        "email": EmailField(t("email"), [SHOWN_REQUIRED]),
+        "company": StringField(t("company"), [SHOWN_REQUIRED]),
+        "position": StringField(t("position")),
         "country": SelectField(
             t("country"),
+            [SHOWN_REQUIRED],
             choices=[SelectChoice("", t("choose")), *country_choices(language)],
-            validators=[InputRequired(t("required"))],
         ),
         "language": SelectField(
             t("language"),
@@ -126,7 +117,7 @@ def registration_form_class(
             choices=[SelectChoice(partner.slug, partner.name) for partner in partners],
             validate_choice=True,
         ),
-        "consent": BooleanField(t("consent"), [DataRequired(t("consent_missing"))]),
+        "consent": BooleanField(t("consent"), [SHOWN_REQUIRED]),
     }
     form_class = type("EventRegistrationForm", (RegistrationForm,), fields)
     for question in event.questions:
@@ -134,54 +125,51 @@ def registration_form_class(
     return form_class
 
 
-def parse_questions(raw: str) -> list[dict[str, Any]]:
-    """Questions as staff write them: a JSON list of ``{key, en, de, required, choices}``."""
+def parse_questions(raw: str) -> Any:
+    """The questions as staff write them, JSON; events.planning judges what they say."""
     if not raw.strip():
         return []
     try:
-        questions = json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError as error:
         raise ValidationError(f"Not valid JSON: {error.msg} (line {error.lineno}).") from error
-    if not isinstance(questions, list):
-        raise ValidationError("Write a list of questions: [ {...}, {...} ].")
-    keys: set[str] = set()
-    for number, question in enumerate(questions, start=1):
-        if not isinstance(question, dict) or not isinstance(question.get("key"), str):
-            raise ValidationError(f'Question {number} needs a text "key".')
-        if not question["key"].isidentifier() or question["key"] in keys:
-            raise ValidationError(f"Question {number}: the key must be unique letters/digits/_.")
-        keys.add(question["key"])
-        if not isinstance(question.get("en"), str) or not question["en"].strip():
-            raise ValidationError(f'Question {number} needs an English text "en".')
-        choices = question.get("choices", [])
-        if not isinstance(choices, list) or not all(
-            isinstance(choice, dict) and isinstance(choice.get("value"), str) for choice in choices
-        ):
-            raise ValidationError(f'Question {number}: choices are objects with a "value".')
-    return questions
+
+
+def parse_days(raw: str) -> list[int]:
+    """``"7, 1"`` → ``[7, 1]``."""
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise ValidationError("Whole numbers of days, e.g. 7, 1.")
+    return [int(part) for part in parts]
+
+
+def lower_case(value: str | None) -> str:
+    return (value or "").strip().lower()
 
 
 class EventForm(FlaskForm):
-    title = StringField("Title", [InputRequired(), Length(max=200)])
+    """Reads an event; events.planning judges it."""
+
+    title = StringField("Title", [SHOWN_REQUIRED])
     slug = StringField(
-        "Web address (slug)", [InputRequired(), Length(max=120)], description="e.g. forum-2027"
+        "Web address (slug)", [SHOWN_REQUIRED], filters=[lower_case], description="e.g. forum-2027"
     )
-    description = TextAreaField("Description", [Optional(), Length(max=20_000)])
+    description = TextAreaField("Description")
     is_all_day = BooleanField("All-day event (dates only)")
     starts_on = DateField("First day", [Optional()])
     ends_on = DateField("Last day", [Optional()])
     starts_local = DateTimeLocalField("Starts (local time)", [Optional()])
     ends_local = DateTimeLocalField("Ends (local time)", [Optional()])
     timezone = SelectField("Time zone", default="Europe/Berlin")
-    venue = StringField("Venue", [Optional(), Length(max=200)])
-    address = StringField("Address", [Optional(), Length(max=300)])
-    city = StringField("City", [InputRequired(), Length(max=120)])
-    country = SelectField("Country", [InputRequired()], default="DE")
-    capacity = IntegerField("Capacity (empty: unlimited)", [Optional(), NumberRange(min=0)])
+    venue = StringField("Venue")
+    address = StringField("Address")
+    city = StringField("City", [SHOWN_REQUIRED])
+    country = SelectField("Country", [SHOWN_REQUIRED], default="DE")
+    capacity = IntegerField("Capacity (empty: unlimited)", [Optional()])
     opens_local = DateTimeLocalField("Registration opens (local time)", [Optional()])
     closes_local = DateTimeLocalField("Registration closes (local time)", [Optional()])
-    organiser_name = StringField("Organiser name", [InputRequired(), Length(max=200)])
-    organiser_email = EmailField("Organiser email", [InputRequired(), Email(), Length(max=254)])
+    organiser_name = StringField("Organiser name", [SHOWN_REQUIRED])
+    organiser_email = EmailField("Organiser email", [SHOWN_REQUIRED])
     reminder_offsets = StringField(
         "Reminders (days before, comma-separated)", [Optional()], default="7, 1"
     )
@@ -197,16 +185,8 @@ class EventForm(FlaskForm):
         self.timezone.choices = [SelectChoice(zone) for zone in time_zone_names()]
         self.country.choices = country_choices("en")
 
-    def validate_slug(self, field: StringField) -> None:
-        slug = field.data or ""
-        if not slug or not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug):
-            raise ValidationError("Use lower-case letters, digits and hyphens only.")
-        field.data = slug.lower()
-
     def validate_reminder_offsets(self, field: StringField) -> None:
-        parts = [part.strip() for part in (field.data or "").split(",") if part.strip()]
-        if not all(part.isdigit() and 0 < int(part) <= 365 for part in parts):
-            raise ValidationError("Whole numbers of days between 1 and 365, e.g. 7, 1.")
+        parse_days(field.data or "")
 
     def validate_questions_json(self, field: TextAreaField) -> None:
         parse_questions(field.data or "")
@@ -216,12 +196,11 @@ class EventForm(FlaskForm):
         return value.replace(tzinfo=ZoneInfo(self.timezone.data)) if value else None
 
     def reminder_days(self) -> list[int]:
-        parts = [part.strip() for part in (self.reminder_offsets.data or "").split(",")]
-        return sorted({int(part) for part in parts if part}, reverse=True)
+        return parse_days(self.reminder_offsets.data or "")
 
 
 class CapacityForm(FlaskForm):
-    capacity = IntegerField("Capacity (empty: unlimited)", [Optional(), NumberRange(min=0)])
+    capacity = IntegerField("Capacity (empty: unlimited)", [Optional()])
 
 
 class AttendeeFilterForm(FlaskForm):

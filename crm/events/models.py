@@ -23,7 +23,8 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 from crm.db import utcnow
 from crm.extensions import db
 from crm.leads.models import Company, Contact
-from crm.partners.models import Capability, Partner
+from crm.partners.models import Partner
+from crm.vocabulary.models import Capability
 
 DEFAULT_REMINDER_OFFSETS_DAYS = [7, 1]
 
@@ -77,7 +78,8 @@ class Event(db.Model):
     organiser_name: Mapped[str] = mapped_column(String(200))
     organiser_email: Mapped[str] = mapped_column(String(254))
     status: Mapped[EventStatus] = mapped_column(
-        Enum(EventStatus, name="event_status", native_enum=False), default=EventStatus.draft
+        Enum(EventStatus, name="event_status", native_enum=False, create_constraint=True),
+        default=EventStatus.draft,
     )
     reminder_offsets_days: Mapped[list[int]] = mapped_column(
         JSON, default=lambda: list(DEFAULT_REMINDER_OFFSETS_DAYS)
@@ -85,6 +87,8 @@ class Event(db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     sequence: Mapped[int] = mapped_column(default=0)
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    published_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -170,7 +174,12 @@ class Registration(db.Model):
     country: Mapped[str | None] = mapped_column(String(2))
     language: Mapped[str] = mapped_column(String(2), default="en")
     status: Mapped[RegistrationStatus] = mapped_column(
-        Enum(RegistrationStatus, name="registration_status", native_enum=False)
+        Enum(
+            RegistrationStatus,
+            name="registration_status",
+            native_enum=False,
+            create_constraint=True,
+        )
     )
     sequence: Mapped[int] = mapped_column(default=0)
     consent_version: Mapped[str] = mapped_column(String(40))

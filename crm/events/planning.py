@@ -1,24 +1,49 @@
-"""Creating and changing events: one set of rules for the staff pages and the API."""
+"""Creating, changing, publishing and cancelling events: one set of rules for the staff pages
+and the API."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
+from crm.db import utcnow
 from crm.events import services
-from crm.events.models import Event, EventStatus
+from crm.events.models import DEFAULT_REMINDER_OFFSETS_DAYS, Event, EventStatus
 from crm.extensions import db
+from crm.leads.models import MAX_COUNT
+from crm.refusals import Conflict, Refused, refuse_any
+from crm.rules import (
+    bounded_text,
+    number_within,
+    refusals_of,
+    required_text,
+    storable_date,
+    storable_moment,
+)
+from crm.vocabulary.places import is_country, is_time_zone
 
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+TEXT_LIMITS = {
+    "title": 200,
+    "description": 20_000,
+    "venue": 200,
+    "address": 300,
+    "city": 120,
+    "organiser_name": 200,
+}
+REQUIRED_TEXTS = ("title", "city", "organiser_name")
+MAX_REMINDERS, MAX_REMINDER_DAYS = 10, 365
+MAX_QUESTIONS = 50
 
-class EventRefused(Exception):
-    """The event cannot be saved like this; ``field`` names the value at fault."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+STATUS_MOVES: dict[EventStatus, frozenset[EventStatus]] = {
+    EventStatus.draft: frozenset({EventStatus.published, EventStatus.cancelled}),
+    EventStatus.published: frozenset({EventStatus.cancelled}),
+    EventStatus.cancelled: frozenset(),
+}
 
 
 @dataclass
@@ -41,7 +66,9 @@ class EventDetails:
     capacity: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
-    reminder_offsets_days: list[int] = field(default_factory=lambda: [7, 1])
+    reminder_offsets_days: list[int] = field(
+        default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS_DAYS)
+    )
     questions: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -60,29 +87,130 @@ def details_of(event: Event) -> EventDetails:
     )
 
 
-def check_schedule(details: EventDetails) -> None:
+# --- the rules of an event ------------------------------------------------------------------
+
+
+def schedule_refusals(details: EventDetails) -> list[Refused]:
+    out_of_range = refusals_of(
+        storable_date("starts_on", details.starts_on),
+        storable_date("ends_on", details.ends_on),
+        storable_moment("starts_at", details.starts_at),
+        storable_moment("ends_at", details.ends_at),
+        storable_moment("registration_opens_at", details.registration_opens_at),
+        storable_moment("registration_closes_at", details.registration_closes_at),
+    )
+    if out_of_range:
+        return out_of_range
     if details.is_all_day:
         if details.starts_on is None or details.ends_on is None:
-            raise EventRefused("An all-day event needs its first and last day.", "ends_on")
+            return [
+                Refused(
+                    "dates_missing", "ends_on", "An all-day event needs its first and last day."
+                )
+            ]
         if details.ends_on < details.starts_on:
-            raise EventRefused("The last day cannot be before the first day.", "ends_on")
+            return [
+                Refused(
+                    "ends_before_start", "ends_on", "The last day cannot be before the first day."
+                )
+            ]
     else:
         if details.starts_at is None or details.ends_at is None:
-            raise EventRefused("A timed event needs its start and end.", "ends_at")
+            return [Refused("times_missing", "ends_at", "A timed event needs its start and end.")]
         if details.ends_at <= details.starts_at:
-            raise EventRefused("The end must be after the start.", "ends_at")
+            return [Refused("ends_before_start", "ends_at", "The end must be after the start.")]
+    return []
+
+
+def question_refusals(questions: Any) -> list[Refused]:
+    """Questions as staff write them: a list of ``{key, en, de, required, choices}``."""
+
+    def refused(message: str, **params: Any) -> list[Refused]:
+        return [Refused("invalid_questions", "questions", message, **params)]
+
+    if not isinstance(questions, list):
+        return refused("Write a list of questions: [ {...}, {...} ].")
+    if len(questions) > MAX_QUESTIONS:
+        return refused("At most {limit} questions.", limit=MAX_QUESTIONS)
+    keys: set[str] = set()
+    for number, question in enumerate(questions, start=1):
+        if not isinstance(question, dict) or not isinstance(question.get("key"), str):
+            return refused('Question {number} needs a text "key".', number=number)
+        if not question["key"].isidentifier() or question["key"] in keys:
+            return refused(
+                "Question {number}: the key must be unique letters/digits/_.", number=number
+            )
+        keys.add(question["key"])
+        if not isinstance(question.get("en"), str) or not question["en"].strip():
+            return refused('Question {number} needs an English text "en".', number=number)
+        choices = question.get("choices", [])
+        if not isinstance(choices, list) or not all(
+            isinstance(choice, dict) and isinstance(choice.get("value"), str) for choice in choices
+        ):
+            return refused('Question {number}: choices are objects with a "value".', number=number)
+    return []
+
+
+def event_refusals(details: EventDetails, event: Event | None) -> list[Refused]:
+    texts = {name: getattr(details, name) for name in TEXT_LIMITS}
+    refusals = refusals_of(
+        *(required_text(name, texts[name]) for name in REQUIRED_TEXTS),
+        *(bounded_text(name, texts[name], limit) for name, limit in TEXT_LIMITS.items()),
+        number_within("capacity", details.capacity, MAX_COUNT),
+    )
+    if not SLUG.match(details.slug):
+        refusals.append(
+            Refused(
+                "invalid_slug",
+                "slug",
+                "Use lower-case letters, digits and hyphens only, starting with a letter or "
+                "digit, at most 120.",
+            )
+        )
+    else:
+        other = db.session.scalar(select(Event).where(Event.slug == details.slug))
+        if other is not None and other is not event:
+            refusals.append(
+                Refused("slug_taken", "slug", "Another event already uses this web address.")
+            )
+    if not is_time_zone(details.timezone):
+        refusals.append(
+            Refused("unknown_time_zone", "timezone", "Not an IANA time zone such as Europe/Berlin.")
+        )
+    if not is_country(details.country):
+        refusals.append(
+            Refused("unknown_country", "country", "Use the two-letter country code, e.g. DE.")
+        )
+    try:
+        validate_email(details.organiser_email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        refusals.append(Refused("invalid_email", "organiser_email", "Not a valid email address."))
+    offsets = details.reminder_offsets_days
+    if len(offsets) > MAX_REMINDERS or not all(0 < days <= MAX_REMINDER_DAYS for days in offsets):
+        refusals.append(
+            Refused(
+                "invalid_reminders",
+                "reminder_offsets_days",
+                "At most {count} whole numbers of days between 1 and {days}, e.g. 7, 1.",
+                count=MAX_REMINDERS,
+                days=MAX_REMINDER_DAYS,
+            )
+        )
+    if is_time_zone(details.timezone):
+        refusals += schedule_refusals(details)
+    return refusals + question_refusals(details.questions)
+
+
+# --- saving ---------------------------------------------------------------------------------
 
 
 def save_event(event: Event | None, details: EventDetails) -> Event:
     """Create an event (as a draft) or change one; a changed schedule re-invites everyone.
 
-    Raises EventRefused for a taken slug or an impossible schedule, and RegistrationRefused when
-    the capacity would fall below the confirmed seats.
+    Refused when a value breaks a rule, the slug is taken, or the capacity would fall below the
+    confirmed seats.
     """
-    check_schedule(details)
-    other = db.session.scalar(select(Event).where(Event.slug == details.slug))
-    if other is not None and other is not event:
-        raise EventRefused("Another event already uses this web address.", "slug")
+    refuse_any(event_refusals(details, event))
     if event is None:
         event = Event(status=EventStatus.draft, capacity=details.capacity)
         apply_details(event, details)
@@ -102,8 +230,69 @@ def apply_details(event: Event, details: EventDetails) -> None:
     for name in EventDetails.__dataclass_fields__:
         if name != "capacity":
             setattr(event, name, getattr(details, name))
-    event.organiser_email = details.organiser_email.lower()
+    event.organiser_email = details.organiser_email.strip().lower()
+    event.country = details.country.upper()
+    event.reminder_offsets_days = sorted(set(details.reminder_offsets_days), reverse=True)
     if details.is_all_day:
         event.starts_at = event.ends_at = None
     else:
         event.starts_on = event.ends_on = None
+
+
+# --- the event's lifecycle ------------------------------------------------------------------
+
+
+def change_event_status(event: Event, to: EventStatus) -> int:
+    """The one way an event changes status: draft → published → cancelled (a draft may also be
+    dropped as cancelled). Publishing and cancelling are recorded with their time; cancelling
+    cancels every live registration and tells each person. Returns how many were told."""
+    if to not in STATUS_MOVES[event.status]:
+        raise Conflict(
+            "event_move_not_allowed",
+            "status",
+            "A {current} event cannot become {to}.",
+            current=event.status.value,
+            to=to.value,
+        )
+    told = 0
+    event.status = to
+    if to is EventStatus.published:
+        event.published_at = utcnow()
+    if to is EventStatus.cancelled:
+        event.cancelled_at = utcnow()
+        event.sequence += 1
+        told = services.cancel_live_registrations(event)
+    db.session.flush()
+    return told
+
+
+def publish_event(event: Event) -> None:
+    change_event_status(event, EventStatus.published)
+
+
+def cancel_event(event: Event) -> int:
+    """Cancel the event and every live registration, telling each person. Returns how many."""
+    return change_event_status(event, EventStatus.cancelled)
+
+
+def staff_events() -> list[Event]:
+    """Every event for the staff list, the newest first."""
+    return list(db.session.scalars(select(Event).order_by(Event.created_at.desc())))
+
+
+def event_by_id(event_id: int) -> Event | None:
+    return db.session.get(Event, event_id)
+
+
+def published_events() -> Select[tuple[Event]]:
+    """Published events, soonest first: all-day and timed alike, by the instant they begin."""
+    return (
+        select(Event).where(Event.status == EventStatus.published).order_by(Event.sort_at, Event.id)
+    )
+
+
+def event_by_slug(slug: str, *, include_drafts: bool = False) -> Event | None:
+    query = select(Event).where(Event.slug == slug)
+    if not include_drafts:
+        query = query.where(Event.status != EventStatus.draft)
+    return db.session.scalar(query)

@@ -6,19 +6,24 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from crm.db import utcnow
 from crm.events import services
 from crm.events.forms import answers_form_class, answers_from, registration_form_class
-from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
-from crm.events.services import RegistrationDetails, RegistrationRefused
-from crm.events.texts import language_or_default, translator
+from crm.events.models import Event, Registration, RegistrationStatus
+from crm.events.registration_mail import event_when
+from crm.events.services import RegistrationDetails
+from crm.events.texts import translator
 from crm.events.tokens import LinkExpired, LinkUnknown, registration_for_token
 from crm.extensions import db, limiter
+from crm.forms import show_refusals
 from crm.i18n import select_locale
 from crm.limits import registration_limit
-from crm.partners.models import Capability, Partner
+from crm.partners.models import Partner
+from crm.partners.services import public_partners
+from crm.refusals import Refusals, Refused
+from crm.vocabulary.places import language_or_default
+from crm.vocabulary.services import all_capabilities
 
 blueprint = Blueprint("events", __name__, url_prefix="/events")
 manage_blueprint = Blueprint("manage", __name__)
@@ -35,7 +40,7 @@ def page_words() -> dict[str, Any]:
     return {
         "t": translator(language),
         "language": language,
-        "when": lambda event: services.event_when(event, language),
+        "when": lambda event: event_when(event, language),
     }
 
 
@@ -44,26 +49,11 @@ manage_blueprint.context_processor(page_words)
 
 
 def visible_event(slug: str) -> Event:
-    event = db.session.scalar(
-        select(Event).where(Event.slug == slug, Event.status != EventStatus.draft)
-    )
-    if event is None:
-        abort(404)
-    return event
+    return services.visible_event(slug) or abort(404)
 
 
 def published_partners() -> list[Partner]:
-    return list(
-        db.session.scalars(
-            select(Partner)
-            .where(Partner.is_published.is_(True), Partner.is_archived.is_(False))
-            .order_by(Partner.name)
-        )
-    )
-
-
-def all_capabilities() -> list[Capability]:
-    return list(db.session.scalars(select(Capability).order_by(Capability.label)))
+    return list(db.session.scalars(public_partners()))
 
 
 @blueprint.get("/")
@@ -117,12 +107,16 @@ def details_from(form: FlaskForm, event: Event) -> RegistrationDetails:
     )
 
 
-def refusal_shown_on(form: FlaskForm, refusal: RegistrationRefused, t: Callable[..., str]) -> str:
-    """Put the reason next to its field; returns the reason for the page if it has no field."""
-    if refusal.field and refusal.field in form:
-        form[refusal.field].errors = [*form[refusal.field].errors, t(refusal.reason)]
-        return ""
-    return t(refusal.reason)
+def refusal_shown_on(form: FlaskForm, refusal: Refused | Refusals, t: Callable[..., str]) -> str:
+    """Each reason next to its field, in the page's language; the rest for the top of the page."""
+    return " ".join(
+        show_refusals(
+            form,
+            refusal,
+            {"partners_to_meet": "partners"},
+            message_of=lambda one: t(one.code),
+        )
+    )
 
 
 @blueprint.route("/<slug>/register", methods=["GET", "POST"])
@@ -136,11 +130,9 @@ def register(slug: str) -> ResponseReturnValue:
     if not refusal and form.validate_on_submit():
         try:
             outcome = services.register(event, details_from(form, event))
-        except RegistrationRefused as error:
-            db.session.rollback()
+        except (Refused, Refusals) as error:
             problem = refusal_shown_on(form, error, t)
         else:
-            db.session.commit()
             return render_template(
                 "events/registered.html",
                 event=event,
@@ -169,14 +161,14 @@ def manage(token: str) -> ResponseReturnValue:
     )
     notice = ""
     is_live = registration.status != RegistrationStatus.cancelled
+    status = 200
     if is_live and form.validate_on_submit():
         try:
             services.change_answers(registration, answers_from(form, registration.event))
-        except RegistrationRefused as error:
-            db.session.rollback()
+        except (Refused, Refusals) as error:
             notice = refusal_shown_on(form, error, t)
+            status = 422
         else:
-            db.session.commit()
             notice = t("changes_saved")
     return render_template(
         "events/manage.html",
@@ -186,7 +178,7 @@ def manage(token: str) -> ResponseReturnValue:
         cancel_form=FlaskForm(),
         token=token,
         notice=notice,
-    )
+    ), status
 
 
 @manage_blueprint.post("/r/<token>/cancel")
@@ -195,7 +187,6 @@ def cancel(token: str) -> ResponseReturnValue:
     form = FlaskForm()
     if form.validate_on_submit() and registration.status != RegistrationStatus.cancelled:
         services.cancel_registration(registration)
-        db.session.commit()
     t = translator(page_language())
     return render_template(
         "events/manage.html",

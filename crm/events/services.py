@@ -1,35 +1,51 @@
-"""Registration for events: seats, waiting list, changes, cancellations and the mail they cause."""
+"""Registration for events: its rules, seats and the waiting list, changes, cancellations,
+check-in; one set of rules for the public form, the staff pages and the API.
 
-import enum
+A refusal's code is also the key of its words in ``crm.events.texts``, so the public pages say it
+in the visitor's language; its message is the English text.
+"""
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from babel.dates import format_date, format_time
 from email_validator import EmailNotValidError, validate_email
-from flask import render_template
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
-from crm.events.texts import CONSENT_VERSION, language_or_default, translator
-from crm.events.tokens import manage_url
+from crm.events.registration_mail import RegistrationMail, queue_registration_mail
+from crm.events.texts import CONSENT_VERSION, TEXTS
 from crm.extensions import db
 from crm.leads.matching import employer_domain, find_matching_companies
-from crm.leads.models import ActivityKind, Company, Contact, LeadSource
-from crm.leads.names import normalise_company_name
+from crm.leads.models import MAX_COUNT, ActivityKind, Company, Contact, LeadSource, Stage
+from crm.leads.services import create_company
 from crm.leads.timeline import record_activity
-from crm.mail.outbox import queue_mail
-from crm.partners.models import Capability, LinkSource, Partner
+from crm.partners.models import LinkSource, Partner
 from crm.partners.services import link_company_to_partner
+from crm.refusals import Conflict, Refusals, Refused, refuse_any
+from crm.rules import number_within, refusals_of
+from crm.vocabulary.models import Capability
+from crm.vocabulary.places import LANGUAGES, is_country, language_or_default
+
+TEXT_LIMITS = {"name": 200, "company": 200, "position": 200}
+ANSWER_LENGTH = 500
+
+ALLOWED_TRANSITIONS = {
+    RegistrationStatus.waitlisted: {RegistrationStatus.confirmed, RegistrationStatus.cancelled},
+    RegistrationStatus.confirmed: {RegistrationStatus.cancelled},
+    RegistrationStatus.cancelled: set(),
+}
 
 
-class RegistrationRefused(Exception):
-    """Registration is not possible; ``reason`` is a text key, ``field`` the form field at fault."""
+def refusal(code: str, field: str | None = None) -> Refused:
+    """A refusal in the words of the event pages (``crm.events.texts``)."""
+    return Refused(code, field, TEXTS["en"][code])
 
-    def __init__(self, reason: str, field: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.field = field
+
+def closed(code: str) -> Conflict:
+    """A refusal because of the state of the event rather than of the values sent."""
+    return Conflict(code, None, TEXTS["en"][code])
 
 
 @dataclass
@@ -52,38 +68,29 @@ class RegistrationOutcome:
     is_new: bool
 
 
-class RegistrationMail(enum.Enum):
-    confirmation = "confirmation"
-    waitlist = "waitlist"
-    promotion = "promotion"
-    change = "change"
-    cancellation = "cancellation"
-    link = "link"
-
-
-CALENDAR_METHODS = {
-    RegistrationMail.confirmation: "REQUEST",
-    RegistrationMail.promotion: "REQUEST",
-    RegistrationMail.change: "REQUEST",
-    RegistrationMail.cancellation: "CANCEL",
-}
-
-ALLOWED_TRANSITIONS = {
-    RegistrationStatus.waitlisted: {RegistrationStatus.confirmed, RegistrationStatus.cancelled},
-    RegistrationStatus.confirmed: {RegistrationStatus.cancelled},
-    RegistrationStatus.cancelled: set(),
-}
-
-
 # --- reading --------------------------------------------------------------------------------
 
 
 def confirmed_count(event: Event) -> int:
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.confirmed,
+    return (
+        db.session.scalar(
+            select(func.count(Registration.id)).where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.confirmed,
+            )
         )
+        or 0
+    )
+
+
+def confirmed_counts() -> dict[int, int]:
+    """Confirmed seats per event id."""
+    return dict(
+        db.session.execute(
+            select(Registration.event_id, func.count(Registration.id))
+            .where(Registration.status == RegistrationStatus.confirmed)
+            .group_by(Registration.event_id)
+        ).all()
     )
 
 
@@ -99,6 +106,7 @@ def is_past(event: Event, now: datetime | None = None) -> bool:
 
 
 def window_refusal(event: Event, now: datetime) -> str | None:
+    """Why registration is closed now, as a text key; None when it is open."""
     if event.status == EventStatus.cancelled:
         return "event_cancelled"
     if event.registration_opens_at and now < event.registration_opens_at:
@@ -123,36 +131,139 @@ def public_events() -> list[Event]:
     """Published and cancelled events: drafts stay with staff."""
     return list(
         db.session.scalars(
-            select(Event).where(Event.status != EventStatus.draft).order_by(Event.id)
+            select(Event).where(Event.status != EventStatus.draft).order_by(Event.sort_at)
         )
     )
 
 
-# --- validation -----------------------------------------------------------------------------
+def visible_event(slug: str) -> Event | None:
+    """The published or cancelled event at this address; drafts are not visible."""
+    return db.session.scalar(
+        select(Event).where(Event.slug == slug, Event.status != EventStatus.draft)
+    )
+
+
+def registration_of(event: Event, registration_id: int) -> Registration | None:
+    registration = db.session.get(Registration, registration_id)
+    return registration if registration and registration.event_id == event.id else None
+
+
+def attendees_of(
+    event: Event,
+    *,
+    status: RegistrationStatus | None = None,
+    country: str | None = None,
+    stage: Stage | None = None,
+) -> list[Registration]:
+    """The event's registrations in order of arrival, with what the attendee list shows."""
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(
+            joinedload(Registration.company),
+            selectinload(Registration.needs),
+            selectinload(Registration.partners_to_meet),
+        )
+        .order_by(Registration.id)
+    )
+    if status is not None:
+        query = query.where(Registration.status == status)
+    if country:
+        query = query.where(Registration.country == country)
+    if stage is not None:
+        query = query.join(Company, Registration.company_id == Company.id).where(
+            Company.stage == stage
+        )
+    return list(db.session.scalars(query).unique())
+
+
+def door_list(event: Event, search: str = "") -> list[Registration]:
+    """Confirmed registrants by name for the check-in, found by name, email or company."""
+    query = (
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.confirmed,
+        )
+        .order_by(Registration.name)
+    )
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            func.lower(Registration.name).like(pattern)
+            | Registration.email.like(pattern)
+            | func.lower(Registration.company_name).like(pattern)
+        )
+    return list(db.session.scalars(query))
+
+
+def registrations_query(
+    event: Event, status: RegistrationStatus | None
+) -> Select[tuple[Registration]]:
+    query = select(Registration).where(Registration.event_id == event.id)
+    if status is not None:
+        query = query.where(Registration.status == status)
+    return query.order_by(Registration.id)
+
+
+# --- the rules of a registration ------------------------------------------------------------
 
 
 def normalised_email(email: str) -> str:
     try:
         checked = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise RegistrationRefused("invalid_email", "email") from error
+        raise refusal("invalid_email", "email") from error
     return checked.normalized.lower()
 
 
 def checked_answers(event: Event, answers: dict[str, str]) -> dict[str, str]:
     """Answers to the event's own questions, refusing unknown questions and unknown choices."""
     questions = {question["key"]: question for question in event.questions}
+    refusals = []
     for key, value in answers.items():
         question = questions.get(key)
-        if question is None:
-            raise RegistrationRefused("unknown_answer", f"question_{key}")
-        choices = [choice["value"] for choice in question.get("choices", [])]
-        if value and choices and value not in choices:
-            raise RegistrationRefused("unknown_answer", f"question_{key}")
-    for key, question in questions.items():
-        if question.get("required") and not answers.get(key):
-            raise RegistrationRefused("required", f"question_{key}")
+        choices = [choice["value"] for choice in (question or {}).get("choices", [])]
+        if question is None or (value and choices and value not in choices):
+            refusals.append(refusal("unknown_answer", f"question_{key}"))
+        elif len(value) > ANSWER_LENGTH:
+            refusals.append(refusal("too_long", f"question_{key}"))
+    refusals += [
+        refusal("required", f"question_{key}")
+        for key, question in questions.items()
+        if question.get("required") and not answers.get(key)
+    ]
+    refuse_any(refusals)
     return {key: value for key, value in answers.items() if value}
+
+
+def details_refusals(details: RegistrationDetails) -> list[Refused]:
+    texts = {"name": details.name, "company": details.company_name, "position": details.position}
+    refusals = [
+        refusal("required", field)
+        for field in ("name", "company")
+        if not (texts[field] or "").strip()
+    ]
+    refusals += [
+        refusal("too_long", field)
+        for field, limit in TEXT_LIMITS.items()
+        if len((texts[field] or "").strip()) > limit
+    ]
+    if not details.country:
+        refusals.append(refusal("required", "country"))
+    elif not is_country(details.country):
+        refusals.append(refusal("unknown_country", "country"))
+    if details.language not in LANGUAGES:
+        refusals.append(refusal("unknown_language", "language"))
+    if any(not partner.is_public for partner in details.partners_to_meet):
+        refusals.append(refusal("unknown_partner", "partners_to_meet"))
+    if not details.consent:
+        refusals.append(refusal("consent_missing", "consent"))
+    try:
+        normalised_email(details.email)
+    except Refused as error:
+        refusals.insert(1, error)
+    return refusals
 
 
 # --- registering ----------------------------------------------------------------------------
@@ -183,19 +294,22 @@ def lock_event(event: Event) -> None:
 def register(
     event: Event, details: RegistrationDetails, *, by_staff: bool = False
 ) -> RegistrationOutcome:
-    """Register a person: a seat if one is free, else the waiting list; one per email and event."""
+    """Register a person: a seat if one is free, else the waiting list; one per email and event.
+
+    Staff may register people outside the registration window, never for a cancelled event.
+    """
     now = utcnow()
-    refusal = window_refusal(event, now)
-    if refusal == "event_cancelled" or (refusal and not by_staff):
-        raise RegistrationRefused(refusal)
+    window = window_refusal(event, now)
+    if window == "event_cancelled" or (window and not by_staff):
+        raise closed(window)
+    refusals = details_refusals(details)
+    answers: dict[str, str] = {}
+    try:
+        answers = checked_answers(event, details.answers)
+    except Refusals as error:
+        refusals += error.refusals
+    refuse_any(refusals)
     email = normalised_email(details.email)
-    if not details.name.strip():
-        raise RegistrationRefused("required", "name")
-    if not details.company_name.strip():
-        raise RegistrationRefused("required", "company")
-    if not details.consent:
-        raise RegistrationRefused("consent_missing", "consent")
-    answers = checked_answers(event, details.answers)
 
     lock_event(event)
     existing = live_registration(event, email)
@@ -212,8 +326,8 @@ def register(
         email=email,
         name=details.name.strip(),
         company_name=details.company_name.strip(),
-        position=details.position or None,
-        country=details.country or None,
+        position=(details.position or "").strip() or None,
+        country=(details.country or "").upper() or None,
         language=language_or_default(details.language),
         status=RegistrationStatus.confirmed if has_seat else RegistrationStatus.waitlisted,
         consent_version=CONSENT_VERSION,
@@ -253,15 +367,15 @@ def lead_for(email: str, details: RegistrationDetails, now: datetime) -> tuple[C
     if matches:
         company = matches[0]
     else:
-        company = Company(
-            name=details.company_name.strip(),
-            normalised_name=normalise_company_name(details.company_name),
-            domain=domain,
-            website=f"https://{domain}" if domain else None,
-            country=details.country or None,
-            source=LeadSource.event,
+        company = create_company(
+            {
+                "name": details.company_name.strip(),
+                "domain": domain,
+                "website": f"https://{domain}" if domain else None,
+                "country": (details.country or "").upper() or None,
+                "source": LeadSource.event,
+            }
         )
-        db.session.add(company)
     for need in details.needs:
         if need not in company.needs:
             company.needs.append(need)
@@ -269,7 +383,7 @@ def lead_for(email: str, details: RegistrationDetails, now: datetime) -> tuple[C
     if contact is None:
         contact = Contact(company=company, name=details.name.strip(), email=email)
         db.session.add(contact)
-    contact.position = details.position or contact.position
+    contact.position = (details.position or "").strip() or contact.position
     contact.language = language_or_default(details.language)
     contact.consent_at = now
     contact.consent_version = CONSENT_VERSION
@@ -281,9 +395,16 @@ def lead_for(email: str, details: RegistrationDetails, now: datetime) -> tuple[C
 
 
 def change_status(registration: Registration, status: RegistrationStatus) -> None:
-    """The one way a registration changes state; every change raises its calendar sequence."""
+    """The one way a registration changes state; every change raises its calendar sequence and
+    records when it happened."""
     if status not in ALLOWED_TRANSITIONS[registration.status]:
-        raise ValueError(f"a {registration.status.value} registration cannot become {status.value}")
+        raise Conflict(
+            "registration_move_not_allowed",
+            "status",
+            "A {current} registration cannot become {to}.",
+            current=registration.status.value,
+            to=status.value,
+        )
     registration.status = status
     registration.sequence += 1
     if status == RegistrationStatus.confirmed:
@@ -329,6 +450,8 @@ def cancel_registration(registration: Registration) -> list[Registration]:
 
 def change_answers(registration: Registration, answers: dict[str, str]) -> None:
     """Store new answers; a confirmed registrant gets an updated invitation."""
+    if registration.status == RegistrationStatus.cancelled:
+        raise closed("registration_cancelled")
     registration.answers = checked_answers(registration.event, answers)
     registration.sequence += 1
     db.session.flush()
@@ -340,16 +463,17 @@ def confirm_from_waitlist(registration: Registration) -> None:
     """Staff give a waiting person a free seat (never beyond the capacity)."""
     lock_event(registration.event)
     if seats_left(registration.event) == 0:
-        raise RegistrationRefused("no_seat_free")
+        raise Conflict("no_seat_free", None, TEXTS["en"]["no_seat_free"])
     change_status(registration, RegistrationStatus.confirmed)
     queue_registration_mail(registration, RegistrationMail.promotion)
 
 
 def change_capacity(event: Event, capacity: int | None) -> list[Registration]:
     """Set the capacity (not below the confirmed seats); freed seats go to the waiting list."""
+    refuse_any(refusals_of(number_within("capacity", capacity, MAX_COUNT)))
     lock_event(event)
     if capacity is not None and capacity < confirmed_count(event):
-        raise RegistrationRefused("capacity_below_confirmed", "capacity")
+        raise refusal("capacity_below_confirmed", "capacity")
     event.capacity = capacity
     db.session.flush()
     if event.status != EventStatus.published:
@@ -379,20 +503,9 @@ def announce_event_change(event: Event) -> None:
     db.session.flush()
 
 
-def publish_event(event: Event) -> None:
-    if event.status != EventStatus.draft:
-        raise ValueError(f"a {event.status.value} event cannot be published")
-    event.status = EventStatus.published
-    db.session.flush()
-
-
-def cancel_event(event: Event) -> int:
-    """Cancel the event and every live registration, telling each person. Returns how many."""
-    if event.status == EventStatus.cancelled:
-        raise ValueError("the event is already cancelled")
+def cancel_live_registrations(event: Event) -> int:
+    """Cancel every live registration of a cancelled event, telling each person."""
     lock_event(event)
-    event.status = EventStatus.cancelled
-    event.sequence += 1
     live = db.session.scalars(
         select(Registration)
         .where(
@@ -410,7 +523,7 @@ def cancel_event(event: Event) -> int:
 
 def check_in(registration: Registration) -> None:
     if registration.status != RegistrationStatus.confirmed:
-        raise ValueError("only confirmed registrations can check in")
+        raise Conflict("not_confirmed", None, "Only confirmed registrations can check in.")
     registration.checked_in_at = registration.checked_in_at or utcnow()
     registration.is_no_show = False
     db.session.flush()
@@ -419,7 +532,7 @@ def check_in(registration: Registration) -> None:
 def mark_no_shows(event: Event) -> int:
     """After the event: confirmed registrants who never checked in are no-shows."""
     if not is_past(event):
-        raise ValueError("no-shows are known only after the event")
+        raise Conflict("not_over", None, "No-shows can be marked only after the event.")
     absent = db.session.scalars(
         select(Registration).where(
             Registration.event_id == event.id,
@@ -431,66 +544,3 @@ def mark_no_shows(event: Event) -> int:
         registration.is_no_show = True
     db.session.flush()
     return len(absent)
-
-
-# --- mail -----------------------------------------------------------------------------------
-
-
-def mail_key(registration: Registration, kind: RegistrationMail) -> str:
-    if kind == RegistrationMail.waitlist:
-        return f"waitlist:registration:{registration.id}"
-    if kind == RegistrationMail.link:
-        # At most one re-sent link a day, so the public form cannot be used to flood a mailbox;
-        # a revoked link is replaced by a new one the same day.
-        day = utcnow().date().isoformat()
-        return f"link:registration:{registration.id}:{registration.manage_nonce[:8]}:{day}"
-    return f"{kind.value}:registration:{registration.id}:seq:{registration.sequence}"
-
-
-def queue_registration_mail(
-    registration: Registration, kind: RegistrationMail, *, had_seat: bool = True
-) -> None:
-    event = registration.event
-    t = translator(registration.language)
-    context = {
-        "t": t,
-        "registration": registration,
-        "event": event,
-        "when": event_when(event, registration.language),
-        "manage_url": manage_url(registration),
-        "is_event_cancelled": event.status == EventStatus.cancelled,
-    }
-    method = CALENDAR_METHODS.get(kind) if had_seat else None
-    queue_mail(
-        mail_key(registration, kind),
-        to_email=registration.email,
-        to_name=registration.name,
-        subject=t(f"subject_{kind.value}", title=event.title),
-        text_body=render_template(f"mail/registration_{kind.value}.txt", **context),
-        html_body=render_template(f"mail/registration_{kind.value}.html", **context),
-        language=registration.language,
-        calendar_method=method,
-        calendar_sequence=registration.sequence if method else None,
-        registration_id=registration.id,
-        company_id=registration.company_id,
-    )
-
-
-def event_when(event: Event, language: str) -> str:
-    """The event's dates (and local times) as people read them."""
-    # British English: day before month and a 24-hour clock, as the cluster writes dates.
-    locale = {"en": "en_GB", "de": "de_DE"}[language_or_default(language)]
-    if event.is_all_day:
-        assert event.starts_on is not None and event.ends_on is not None
-        first = format_date(event.starts_on, "long", locale=locale)
-        if event.ends_on == event.starts_on:
-            return first
-        return f"{first} \N{EN DASH} {format_date(event.ends_on, 'long', locale=locale)}"
-    begins = event.begins_at.astimezone(event.zone)
-    finishes = event.finishes_at.astimezone(event.zone)
-    day = format_date(begins.date(), "long", locale=locale)
-    start = format_time(begins.time(), "short", locale=locale)
-    end = format_time(finishes.time(), "short", locale=locale)
-    if begins.date() != finishes.date():
-        end = f"{format_date(finishes.date(), 'long', locale=locale)} {end}"
-    return f"{day}, {start} \N{EN DASH} {end} ({event.timezone})"

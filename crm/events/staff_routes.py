@@ -1,9 +1,6 @@
 """Staff pages for running events: editing, publishing, attendees, check-in, no-shows."""
 
-import csv
-import io
 import json
-from collections.abc import Iterator
 from datetime import datetime
 
 from flask import (
@@ -18,12 +15,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from crm.auth.access import role_required
 from crm.auth.models import Role
-from crm.events import services
+from crm.events import planning, services
 from crm.events.forms import (
     AttendeeFilterForm,
     CapacityForm,
@@ -32,18 +27,16 @@ from crm.events.forms import (
     registration_form_class,
 )
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
-from crm.events.planning import EventDetails, EventRefused, default_organiser, save_event
-from crm.events.routes import (
-    all_capabilities,
-    details_from,
-    published_partners,
-    refusal_shown_on,
-)
-from crm.events.services import RegistrationRefused
+from crm.events.planning import EventDetails, default_organiser, save_event
+from crm.events.registration_mail import event_when
+from crm.events.routes import details_from, published_partners, refusal_shown_on
 from crm.events.texts import translator
 from crm.events.tokens import revoke_manage_links
-from crm.extensions import db
-from crm.leads.models import Company, Stage
+from crm.forms import show_refusals
+from crm.leads.models import Stage
+from crm.refusals import Refusals, Refused
+from crm.spreadsheets import csv_lines
+from crm.vocabulary.services import all_capabilities
 
 blueprint = Blueprint("event_admin", __name__, url_prefix="/staff/events")
 
@@ -64,43 +57,47 @@ CSV_COLUMNS = [
     "partners to meet",
     "answers",
 ]
+# Where the event form shows a refusal about a value the planning rules name.
+FORM_FIELDS: dict[str | None, str] = {
+    "ends_at": "ends_local",
+    "starts_at": "starts_local",
+    "registration_opens_at": "opens_local",
+    "registration_closes_at": "closes_local",
+    "reminder_offsets_days": "reminder_offsets",
+    "questions": "questions_json",
+}
 
 
 @blueprint.context_processor
 def staff_words() -> dict[str, object]:
-    return {"t": translator("en"), "when": lambda event: services.event_when(event, "en")}
+    return {"t": translator("en"), "when": lambda event: event_when(event, "en")}
 
 
 def event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
+    return planning.event_by_id(event_id) or abort(404)
 
 
 def registration_or_404(event: Event, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
+    return services.registration_of(event, registration_id) or abort(404)
 
 
 def back_to_attendees(event: Event) -> ResponseReturnValue:
     return redirect(url_for(".attendees", event_id=event.id))
 
 
+def refusal_flashed(error: Refused | Refusals) -> None:
+    for refusal in error if isinstance(error, Refusals) else [error]:
+        flash(refusal.message, "error")
+
+
 @blueprint.get("/")
 @role_required(Role.viewer)
 def index() -> ResponseReturnValue:
-    events = db.session.scalars(select(Event).order_by(Event.created_at.desc())).all()
-    confirmed = dict(
-        db.session.execute(
-            select(Registration.event_id, func.count(Registration.id))
-            .where(Registration.status == RegistrationStatus.confirmed)
-            .group_by(Registration.event_id)
-        ).all()
+    return render_template(
+        "events/staff/index.html",
+        events=planning.staff_events(),
+        confirmed=services.confirmed_counts(),
     )
-    return render_template("events/staff/index.html", events=events, confirmed=confirmed)
 
 
 # --- creating and editing -------------------------------------------------------------------
@@ -148,8 +145,9 @@ def event_details_from(form: EventForm) -> EventDetails:
     )
 
 
-# Where the form shows a refusal about a value the planning rules name.
-FORM_FIELDS = {"ends_at": "ends_local", "ends_on": "ends_on", "slug": "slug"}
+def render_event_form(form: EventForm, event: Event | None) -> ResponseReturnValue:
+    status = 422 if form.errors else 200
+    return render_template("events/staff/edit.html", form=form, event=event), status
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -159,14 +157,12 @@ def create() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             event = save_event(None, event_details_from(form))
-        except EventRefused as refusal:
-            db.session.rollback()
-            form[FORM_FIELDS[refusal.field]].errors.append(refusal.message)
-            return render_template("events/staff/edit.html", form=form, event=None), 422
-        db.session.commit()
-        flash("Event created as a draft; publish it when it is ready.", "success")
-        return back_to_attendees(event)
-    return render_template("events/staff/edit.html", form=form, event=None)
+        except Refusals as error:
+            show_refusals(form, error, FORM_FIELDS)
+        else:
+            flash("Event created as a draft; publish it when it is ready.", "success")
+            return back_to_attendees(event)
+    return render_event_form(form, None)
 
 
 @blueprint.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -177,40 +173,39 @@ def edit(event_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             save_event(event, event_details_from(form))
-        except EventRefused as refusal:
-            db.session.rollback()
-            form[FORM_FIELDS[refusal.field]].errors.append(refusal.message)
-            return render_template("events/staff/edit.html", form=form, event=event), 422
-        except RegistrationRefused as refusal:
-            db.session.rollback()
-            form.capacity.errors.append(translator("en")(refusal.reason))
-            return render_template("events/staff/edit.html", form=form, event=event), 422
-        db.session.commit()
-        flash("Event saved.", "success")
-        return back_to_attendees(event)
-    return render_template("events/staff/edit.html", form=form, event=event)
+        except (Refused, Refusals) as error:
+            show_refusals(form, error, FORM_FIELDS)
+        else:
+            flash("Event saved.", "success")
+            return back_to_attendees(event)
+    return render_event_form(form, event)
+
+
+def change_status_from(event: Event, to: EventStatus) -> ResponseReturnValue:
+    """Publish or cancel the event; cancelling tells every registrant."""
+    if FlaskForm().validate_on_submit():
+        try:
+            told = planning.change_event_status(event, to)
+        except Refused as error:
+            refusal_flashed(error)
+        else:
+            if to is EventStatus.cancelled:
+                flash(f"Event cancelled; {told} registrants are being told.", "success")
+            else:
+                flash("Event published.", "success")
+    return back_to_attendees(event)
 
 
 @blueprint.post("/<int:event_id>/publish")
 @role_required(Role.staff)
 def publish(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
-    if FlaskForm().validate_on_submit() and event.status == EventStatus.draft:
-        services.publish_event(event)
-        db.session.commit()
-        flash("Event published.", "success")
-    return back_to_attendees(event)
+    return change_status_from(event_or_404(event_id), EventStatus.published)
 
 
 @blueprint.post("/<int:event_id>/cancel")
 @role_required(Role.staff)
 def cancel_event(event_id: int) -> ResponseReturnValue:
-    event = event_or_404(event_id)
-    if FlaskForm().validate_on_submit() and event.status != EventStatus.cancelled:
-        told = services.cancel_event(event)
-        db.session.commit()
-        flash(f"Event cancelled; {told} registrants are being told.", "success")
-    return back_to_attendees(event)
+    return change_status_from(event_or_404(event_id), EventStatus.cancelled)
 
 
 @blueprint.post("/<int:event_id>/capacity")
@@ -221,11 +216,9 @@ def capacity(event_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             promoted = services.change_capacity(event, form.capacity.data)
-        except RegistrationRefused as refusal:
-            db.session.rollback()
-            flash(translator("en")(refusal.reason), "error")
+        except Refused as error:
+            refusal_flashed(error)
         else:
-            db.session.commit()
             flash(f"Capacity saved; {len(promoted)} promoted from the waiting list.", "success")
     else:
         flash("The capacity must be a whole number of 0 or more.", "error")
@@ -235,46 +228,28 @@ def capacity(event_id: int) -> ResponseReturnValue:
 # --- attendees ------------------------------------------------------------------------------
 
 
-def attendee_query(event: Event, filters: AttendeeFilterForm) -> Select[tuple[Registration]]:
-    query = (
-        select(Registration)
-        .where(Registration.event_id == event.id)
-        .options(
-            joinedload(Registration.company),
-            selectinload(Registration.needs),
-            selectinload(Registration.partners_to_meet),
-        )
-        .order_by(Registration.id)
-    )
-    if filters.status.data:
-        query = query.where(Registration.status == RegistrationStatus(filters.status.data))
-    if filters.country.data:
-        query = query.where(Registration.country == filters.country.data)
-    if filters.stage.data:
-        query = query.join(Company, Registration.company_id == Company.id).where(
-            Company.stage == Stage(filters.stage.data)
-        )
-    return query
-
-
-def attendee_filters() -> AttendeeFilterForm:
+def attendees_for(event: Event) -> list[Registration]:
+    """The registrations the filters in the query string ask for."""
     filters = AttendeeFilterForm(request.args)
     if not filters.validate():
         abort(400, "Unknown filter value.")
-    return filters
+    return services.attendees_of(
+        event,
+        status=RegistrationStatus(filters.status.data) if filters.status.data else None,
+        country=filters.country.data or None,
+        stage=Stage(filters.stage.data) if filters.stage.data else None,
+    )
 
 
 @blueprint.get("/<int:event_id>")
 @role_required(Role.viewer)
 def attendees(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
-    filters = attendee_filters()
-    registrations = db.session.scalars(attendee_query(event, filters)).unique().all()
     return render_template(
         "events/staff/attendees.html",
         event=event,
-        filters=filters,
-        registrations=registrations,
+        filters=AttendeeFilterForm(request.args),
+        registrations=attendees_for(event),
         seats_left=services.seats_left(event),
         confirmed=services.confirmed_count(event),
         is_past=services.is_past(event),
@@ -283,42 +258,33 @@ def attendees(event_id: int) -> ResponseReturnValue:
     )
 
 
-def csv_rows(registrations: list[Registration]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for registration in registrations:
-        writer.writerow(
-            [
-                registration.id,
-                registration.status.value,
-                registration.name,
-                registration.email,
-                registration.company_name,
-                registration.position or "",
-                registration.country or "",
-                registration.language,
-                registration.company.stage.value if registration.company else "",
-                registration.created_at.isoformat(),
-                registration.checked_in_at.isoformat() if registration.checked_in_at else "",
-                "yes" if registration.is_no_show else "",
-                "; ".join(capability.slug for capability in registration.needs),
-                "; ".join(partner.slug for partner in registration.partners_to_meet),
-                json.dumps(registration.answers, ensure_ascii=False),
-            ]
-        )
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+def attendee_row(registration: Registration) -> list[object]:
+    return [
+        registration.id,
+        registration.status.value,
+        registration.name,
+        registration.email,
+        registration.company_name,
+        registration.position or "",
+        registration.country or "",
+        registration.language,
+        registration.company.stage.value if registration.company else "",
+        registration.created_at.isoformat(),
+        registration.checked_in_at.isoformat() if registration.checked_in_at else "",
+        "yes" if registration.is_no_show else "",
+        "; ".join(capability.slug for capability in registration.needs),
+        "; ".join(partner.slug for partner in registration.partners_to_meet),
+        json.dumps(registration.answers, ensure_ascii=False),
+    ]
 
 
 @blueprint.get("/<int:event_id>/attendees.csv")
 @role_required(Role.viewer)
 def export(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
-    registrations = list(db.session.scalars(attendee_query(event, attendee_filters())).unique())
+    rows = (attendee_row(registration) for registration in attendees_for(event))
     return Response(
-        "".join(csv_rows(registrations)),
+        "".join(csv_lines(CSV_COLUMNS, rows)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}-attendees.csv"'},
     )
@@ -334,13 +300,11 @@ def add(event_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             outcome = services.register(event, details_from(form, event), by_staff=True)
-        except RegistrationRefused as refusal:
-            db.session.rollback()
+        except (Refused, Refusals) as refusal:
             problem = refusal_shown_on(form, refusal, t)
             if problem:
                 flash(problem, "error")
         else:
-            db.session.commit()
             if outcome.is_new:
                 flash(f"{outcome.registration.name} added ({outcome.registration.status.value}).")
             else:
@@ -356,7 +320,6 @@ def cancel_registration(event_id: int, registration_id: int) -> ResponseReturnVa
     registration = registration_or_404(event, registration_id)
     if FlaskForm().validate_on_submit() and registration.status != RegistrationStatus.cancelled:
         promoted = services.cancel_registration(registration)
-        db.session.commit()
         flash(f"{registration.name} cancelled; {len(promoted)} promoted.", "success")
     return back_to_attendees(event)
 
@@ -370,7 +333,6 @@ def revoke_link(event_id: int, registration_id: int) -> ResponseReturnValue:
     registration = registration_or_404(event, registration_id)
     if FlaskForm().validate_on_submit():
         revoke_manage_links(registration)
-        db.session.commit()
         flash(f"The private link of {registration.name} no longer works.", "success")
     return back_to_attendees(event)
 
@@ -383,11 +345,9 @@ def confirm(event_id: int, registration_id: int) -> ResponseReturnValue:
     if FlaskForm().validate_on_submit() and registration.status == RegistrationStatus.waitlisted:
         try:
             services.confirm_from_waitlist(registration)
-        except RegistrationRefused as refusal:
-            db.session.rollback()
-            flash(translator("en")(refusal.reason), "error")
+        except Refused as error:
+            refusal_flashed(error)
         else:
-            db.session.commit()
             flash(f"{registration.name} moved from the waiting list to a seat.", "success")
     return back_to_attendees(event)
 
@@ -400,27 +360,10 @@ def confirm(event_id: int, registration_id: int) -> ResponseReturnValue:
 def check_in_page(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
     search = request.args.get("q", "").strip()[:100]
-    query = (
-        select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.confirmed,
-        )
-        .order_by(Registration.name)
-    )
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Registration.name).like(pattern),
-                Registration.email.like(pattern),
-                func.lower(Registration.company_name).like(pattern),
-            )
-        )
     return render_template(
         "events/staff/check_in.html",
         event=event,
-        registrations=db.session.scalars(query).all(),
+        registrations=services.door_list(event, search),
         search=search,
         action_form=FlaskForm(),
     )
@@ -431,10 +374,13 @@ def check_in_page(event_id: int) -> ResponseReturnValue:
 def check_in(event_id: int, registration_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
     registration = registration_or_404(event, registration_id)
-    if FlaskForm().validate_on_submit() and registration.status == RegistrationStatus.confirmed:
-        services.check_in(registration)
-        db.session.commit()
-        flash(f"{registration.name} checked in.", "success")
+    if FlaskForm().validate_on_submit():
+        try:
+            services.check_in(registration)
+        except Refused as error:
+            refusal_flashed(error)
+        else:
+            flash(f"{registration.name} checked in.", "success")
     return redirect(url_for(".check_in_page", event_id=event.id, q=request.form.get("q", "")))
 
 
@@ -443,10 +389,10 @@ def check_in(event_id: int, registration_id: int) -> ResponseReturnValue:
 def no_shows(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
     if FlaskForm().validate_on_submit():
-        if not services.is_past(event):
-            flash("No-shows can be marked only after the event.", "error")
-        else:
+        try:
             marked = services.mark_no_shows(event)
-            db.session.commit()
+        except Refused as error:
+            refusal_flashed(error)
+        else:
             flash(f"{marked} confirmed registrants who did not check in marked as no-shows.")
     return back_to_attendees(event)

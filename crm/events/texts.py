@@ -2,7 +2,8 @@
 
 from collections.abc import Callable
 
-LANGUAGES = ("en", "de")
+from crm.vocabulary.places import language_or_default
+
 CONSENT_VERSION = "events-2026-11"
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -38,6 +39,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "invalid_email": "Please enter a valid email address.",
         "consent_missing": "Please agree to the processing of your details.",
         "unknown_answer": "Please choose one of the offered answers.",
+        "too_long": "This is too long.",
+        "unknown_country": "Please choose a country from the list.",
+        "unknown_language": "Please choose English or German.",
+        "unknown_partner": "Please choose partners from the list.",
         "event_cancelled": "This event has been cancelled; registration is not possible.",
         "window_closed": "Registration for this event is closed.",
         "window_not_open": "Registration for this event has not opened yet.",
@@ -115,6 +120,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "invalid_email": "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
         "consent_missing": "Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu.",
         "unknown_answer": "Bitte wählen Sie eine der angebotenen Antworten.",
+        "too_long": "Das ist zu lang.",
+        "unknown_country": "Bitte wählen Sie ein Land aus der Liste.",
+        "unknown_language": "Bitte wählen Sie Deutsch oder Englisch.",
+        "unknown_partner": "Bitte wählen Sie Partner aus der Liste.",
         "event_cancelled": "Diese Veranstaltung wurde abgesagt; eine Anmeldung ist nicht möglich.",
         "window_closed": "Die Anmeldung für diese Veranstaltung ist geschlossen.",
         "window_not_open": "Die Anmeldung für diese Veranstaltung ist noch nicht geöffnet.",
@@ -162,10 +171,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "liegen.",
     },
 }
-
-
-def language_or_default(language: str | None) -> str:
-    return language if language in LANGUAGES else "en"
 
 
 def translator(language: str | None) -> Callable[..., str]:

@@ -4,12 +4,12 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from crm.extensions import db
+from crm.cli import parse_instant
 from crm.leads.csv_export import export_lines
 from crm.leads.csv_import import CheckedRow, ImportFileError, import_companies
 from crm.leads.digest import due_digests, queue_due_digests
 from crm.leads.listing import CompanyFilters
-from crm.reminders.cli import parse_instant
+from crm.unit_of_work import unit_of_work
 
 
 @click.group()
@@ -27,6 +27,7 @@ def with_progress(rows: Iterator[CheckedRow], length: int) -> Iterator[CheckedRo
 @click.option("--dry-run", is_flag=True, help="Check every row, import nothing.")
 @click.option("--valid-only", is_flag=True, help="Import the valid rows even if others fail.")
 @with_appcontext
+@unit_of_work
 def import_command(file: Path, dry_run: bool, valid_only: bool) -> None:
     """Import companies from a CSV file (comma or semicolon, UTF-8 with or without BOM)."""
     try:
@@ -37,7 +38,6 @@ def import_command(file: Path, dry_run: bool, valid_only: bool) -> None:
         raise click.ClickException(str(error)) from error
     for error in report.errors:
         click.echo(f"row {error.row_number}: {error.message}", err=True)
-    db.session.commit()
     if report.is_dry_run:
         click.echo(f"Dry run: {report.valid_rows} of {report.total_rows} rows are valid.")
     else:
@@ -66,12 +66,11 @@ def digest() -> None:
 @click.option("--now", "now_text", help="Act as if it were this instant (ISO 8601 with offset).")
 @click.option("--dry-run", is_flag=True, help="List the due digests without queueing them.")
 @with_appcontext
+@unit_of_work
 def send_digests(now_text: str | None, dry_run: bool) -> None:
     """Queue today's digest for every staff member with overdue or today's tasks."""
     now = parse_instant(now_text)
     found = due_digests(now) if dry_run else queue_due_digests(now)
     for staff_digest in found:
         click.echo(str(staff_digest))
-    if not dry_run:
-        db.session.commit()
     click.echo(f"{len(found)} digests {'due' if dry_run else 'queued'}.")

@@ -1,7 +1,5 @@
 """Companies as CSV, streamed row by row so that 100,000 rows need no more memory than 100."""
 
-import csv
-import io
 from collections.abc import Iterator
 
 from sqlalchemy.orm import selectinload
@@ -9,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from crm.extensions import db
 from crm.leads.listing import CompanyFilters, filtered_companies
 from crm.leads.models import Company
+from crm.spreadsheets import csv_lines
 
 COLUMNS = (
     "id",
@@ -32,17 +31,10 @@ COLUMNS = (
     "landing_verified",
     "description",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH_SIZE = 500
 
 
-def safe_cell(value: object) -> str:
-    """Text a spreadsheet shows as text: a leading ' defuses formulas (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def company_row(company: Company) -> list[str]:
+def company_row(company: Company) -> list[object]:
     values: dict[str, object] = {
         "id": company.id,
         "name": company.name,
@@ -65,25 +57,19 @@ def company_row(company: Company) -> list[str]:
         "landing_verified": "yes" if company.is_landing_verified else "no",
         "description": company.description,
     }
-    return [safe_cell(values[column]) for column in COLUMNS]
+    return [values[column] for column in COLUMNS]
 
 
 def export_lines(filters: CompanyFilters) -> Iterator[str]:
     """The header, then one CSV line per company, read from the database in batches."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(cells: list[str]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(cells)
-        return buffer.getvalue()
-
-    yield line(list(COLUMNS))
     query = (
         filtered_companies(filters)
         .options(selectinload(Company.owner), selectinload(Company.needs))
         .execution_options(yield_per=BATCH_SIZE)
     )
-    for company in db.session.scalars(query):
-        yield line(company_row(company))
+
+    def rows() -> Iterator[list[object]]:
+        for company in db.session.scalars(query):
+            yield company_row(company)
+
+    yield from csv_lines(COLUMNS, rows())

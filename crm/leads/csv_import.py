@@ -1,4 +1,5 @@
-"""Companies from a CSV file: headers mapped, every row checked, nothing half-imported."""
+"""Companies from a CSV file: headers mapped, cells read, every row judged by the same rules as
+the staff form and the API (leads.services), nothing half-imported."""
 
 import csv
 import io
@@ -8,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from crm.auth.models import User
@@ -17,13 +17,14 @@ from crm.leads.matching import domain_of_url
 from crm.leads.models import InvestmentType, LeadSource, Stage
 from crm.leads.names import normalise_company_name
 from crm.leads.services import (
-    MAX_CAPEX_EUR,
-    MAX_COUNT,
+    company_refusals,
+    contact_refusals,
     create_company,
     possible_duplicates,
     save_contact,
 )
-from crm.partners.models import Capability
+from crm.refusals import Refused
+from crm.vocabulary.models import Capability
 
 # Header spellings (lower-case, English and German) and the field each stands for.
 HEADER_ALIASES: dict[str, str] = {
@@ -76,7 +77,8 @@ HEADER_ALIASES: dict[str, str] = {
     "contact_language": "contact_language",
 }
 NUMBER_FIELDS = ("new_jobs", "safeguarded_jobs", "capex_eur", "likelihood_percent")
-COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
+# The column a refusal of a service field is reported under.
+COLUMN_OF = {"owner_id": "owner_email"}
 
 
 class ImportFileError(Exception):
@@ -169,24 +171,14 @@ class RowChecker:
                 return default
             return enum_type[raw]
 
-        name = values.get("name", "")
-        if not name:
-            row.errors.append("name: a company name is required.")
-        elif len(name) > 200:
-            row.errors.append("name: at most 200 characters.")
-        details["name"] = name[:200]
+        details["name"] = values.get("name", "")
         website = values.get("website") or None
-        if website and not re.match(r"^https?://[^\s/]+\.[^\s]+$", website):
-            row.errors.append("website: give a full address like https://example.com.")
         details["website"] = website
         domain = (values.get("domain") or (domain_of_url(website) if website else "") or "").lower()
         details["domain"] = domain or None
-        country = values.get("country", "")
-        if country and not COUNTRY_CODE.match(country):
-            row.errors.append("country: use the two-letter code, e.g. DE.")
-        details["country"] = country.upper() or None
-        for text_field, limit in (("city", 120), ("sector", 120)):
-            details[text_field] = values.get(text_field, "")[:limit] or None
+        details["country"] = values.get("country", "").upper() or None
+        for text_field in ("city", "sector"):
+            details[text_field] = values.get(text_field) or None
         details["description"] = values.get("description", "")
         details["source"] = enum_value("source", LeadSource, LeadSource.direct)
         details["investment_type"] = enum_value("investment_type", InvestmentType, None)
@@ -198,15 +190,16 @@ class RowChecker:
         )
         owner_email = values.get("owner_email", "").lower()
         if owner_email and owner_email not in self.users:
-            row.errors.append(f"owner_email: no staff account {owner_email!r}.")
+            row.errors.append(f"owner_email: no account {owner_email!r}.")
         details["owner_id"] = self.users[owner_email].id if owner_email in self.users else None
+        row.errors.extend(reported(refusal) for refusal in company_refusals(details))
         for slug in filter(None, re.split(r"\s*[|,;]\s*", values.get("needs", ""))):
             if slug.lower() in self.capabilities:
                 row.needs.append(self.capabilities[slug.lower()])
             else:
                 row.errors.append(f"needs: unknown capability {slug!r}.")
         row.contact = self.contact(values, row)
-        if name:
+        if details["name"]:
             self.check_duplicate(details, row)
         return row
 
@@ -216,12 +209,8 @@ class RowChecker:
         cleaned = (
             raw.replace(".", "").replace(" ", "") if re.match(r"^\d{1,3}(\.\d{3})+$", raw) else raw
         )
-        if not cleaned.isdigit():
-            row.errors.append(f"{name}: {raw!r} is not a whole number of zero or more.")
-            return None
-        limit = {"likelihood_percent": 100, "capex_eur": MAX_CAPEX_EUR}.get(name, MAX_COUNT)
-        if int(cleaned) > limit:
-            row.errors.append(f"{name}: between 0 and {limit:,}.")
+        if not re.fullmatch(r"-?\d+", cleaned):
+            row.errors.append(f"{name}: {raw!r} is not a whole number.")
             return None
         return int(cleaned)
 
@@ -241,21 +230,18 @@ class RowChecker:
         email = values.get("contact_email", "")
         if not name and not email:
             return None
-        if email:
-            try:
-                email = validate_email(email, check_deliverability=False).normalized.lower()
-            except EmailNotValidError:
-                row.errors.append(f"contact_email: {values['contact_email']!r} is not an email.")
-        language = values.get("contact_language", "en").lower() or "en"
-        if language not in ("en", "de"):
-            row.errors.append("contact_language: en or de.")
-        return {
+        contact = {
             "name": name or email,
             "email": email or None,
             "phone": values.get("contact_phone") or None,
             "position": None,
-            "language": language,
+            "language": values.get("contact_language", "en").lower() or "en",
         }
+        row.errors.extend(
+            reported(refusal, prefix="contact_")
+            for refusal in contact_refusals(contact, has_consent=False, consent_version=None)
+        )
+        return contact
 
     def check_duplicate(self, details: dict[str, Any], row: CheckedRow) -> None:
         normalised = normalise_company_name(details["name"])
@@ -270,6 +256,13 @@ class RowChecker:
         self.seen_names.add(normalised)
         if domain:
             self.seen_domains.add(domain)
+
+
+def reported(refusal: Refused, prefix: str = "") -> str:
+    """A refusal as the row report says it: the column, then the message."""
+    field = refusal.field or "row"
+    column = f"{prefix}{field}" if prefix else COLUMN_OF.get(field, field)
+    return f"{column}: {refusal.message}"
 
 
 def check_rows(parsed: ParsedFile) -> Iterator[CheckedRow]:

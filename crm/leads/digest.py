@@ -145,7 +145,6 @@ def queue_due_digests(now: datetime) -> list[Digest]:
 
 
 def queue_due_digests_now() -> str:
-    """The worker's step: queue the digests due now and commit."""
+    """The worker's step: queue the digests due now."""
     digests = queue_due_digests(utcnow())
-    db.session.commit()
     return f"{len(digests)} digests queued" if digests else ""

@@ -14,29 +14,16 @@ from wtforms import (
     StringField,
     TextAreaField,
     URLField,
-    ValidationError,
     widgets,
 )
-from wtforms.validators import (
-    URL,
-    DataRequired,
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-)
+from wtforms.validators import InputRequired, Optional
 
+from crm.forms import SHOWN_REQUIRED
 from crm.leads.models import ActivityKind, InvestmentType, LeadSource, Stage
-from crm.leads.services import MAX_CAPEX_EUR, MAX_COUNT, MAX_ID, STAFF_ACTIVITY_KINDS
+from crm.leads.services import STAFF_ACTIVITY_KINDS
+from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES
 
-COUNTRY_CODE = Regexp(r"^[A-Za-z]{2}$", message="Use the two-letter country code, e.g. DE or US.")
-DOMAIN = Regexp(
-    r"^(?=.{1,253}$)([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$", message="Give a domain like example.com."
-)
-NOT_NEGATIVE = NumberRange(min=0, max=MAX_COUNT, message=f"Must be between 0 and {MAX_COUNT:,}.")
-LANGUAGES = [SelectChoice("en", "English"), SelectChoice("de", "German")]
+LANGUAGE_CHOICES = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
 
 
 def blank_choice(label: str = "—") -> list[SelectChoice]:
@@ -53,39 +40,29 @@ class CheckboxListField(SelectMultipleField):
 
 
 class CompanyForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    website = URLField(
-        "Website",
-        validators=[Optional(), URL(message="Give a full address like https://example.com.")],
-    )
-    domain = StringField("Domain", validators=[Optional(), Length(max=253), DOMAIN])
-    country = StringField("Country (ISO code)", validators=[Optional(), COUNTRY_CODE])
-    city = StringField("City", validators=[Optional(), Length(max=120)])
-    sector = StringField("Sector", validators=[Optional(), Length(max=120)])
-    description = TextAreaField("Description", validators=[Length(max=10_000)])
+    """Reads the company fields; leads.services judges them."""
+
+    name = StringField("Name", [SHOWN_REQUIRED])
+    website = URLField("Website")
+    domain = StringField("Domain")
+    country = StringField("Country (ISO code)")
+    city = StringField("City")
+    sector = StringField("Sector")
+    description = TextAreaField("Description")
     source = SelectField("Source", choices=enum_choices(LeadSource), default="direct")
     owner_id = SelectField("Owner", choices=[], default="")
     needs = CheckboxListField("Needs", choices=[])
     investment_type = SelectField(
         "Investment type", choices=blank_choice() + enum_choices(InvestmentType), default=""
     )
-    new_jobs = IntegerField("New jobs", validators=[Optional(), NOT_NEGATIVE])
-    safeguarded_jobs = IntegerField("Safeguarded jobs", validators=[Optional(), NOT_NEGATIVE])
-    capex_eur = IntegerField(
-        "Capital expenditure (EUR)",
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_CAPEX_EUR, message="Must be zero or more, in euros."),
-        ],
-    )
-    likelihood_percent = IntegerField(
-        "Likelihood to land (%)",
-        validators=[Optional(), NumberRange(min=0, max=100, message="Between 0 and 100.")],
-    )
-    estimated_landing_on = DateField("Estimated landing date", validators=[Optional()])
-    actual_landing_on = DateField("Actual landing date", validators=[Optional()])
-    competing_locations = TextAreaField("Competing locations", validators=[Length(max=2000)])
-    site_area_m2 = IntegerField("Site area (m²)", validators=[Optional(), NOT_NEGATIVE])
+    new_jobs = IntegerField("New jobs", [Optional()])
+    safeguarded_jobs = IntegerField("Safeguarded jobs", [Optional()])
+    capex_eur = IntegerField("Capital expenditure (EUR)", [Optional()])
+    likelihood_percent = IntegerField("Likelihood to land (%)", [Optional()])
+    estimated_landing_on = DateField("Estimated landing date", [Optional()])
+    actual_landing_on = DateField("Actual landing date", [Optional()])
+    competing_locations = TextAreaField("Competing locations")
+    site_area_m2 = IntegerField("Site area (m²)", [Optional()])
     needs_office = BooleanField("Office")
     needs_lab = BooleanField("Laboratory")
     needs_production = BooleanField("Production")
@@ -101,9 +78,11 @@ class CompanyForm(FlaskForm):
         """The form's values as the company fields they stand for."""
         skipped = {"needs", "version", "create_anyway", "csrf_token"}
         values = {name: field.data for name, field in self._fields.items() if name not in skipped}
-        for name in ("website", "domain", "country", "city", "sector"):
+        for name in ("name", "website", "domain", "country", "city", "sector"):
             values[name] = (values[name] or "").strip() or None
-        values["country"] = values["country"].upper() if values["country"] else None
+        values["name"] = values["name"] or ""
+        values["description"] = values["description"] or ""
+        values["competing_locations"] = values["competing_locations"] or ""
         values["source"] = LeadSource[values["source"]]
         values["investment_type"] = (
             InvestmentType[values["investment_type"]] if values["investment_type"] else None
@@ -111,53 +90,58 @@ class CompanyForm(FlaskForm):
         values["owner_id"] = int(values["owner_id"]) if values["owner_id"] else None
         return values
 
+    def expected_version(self) -> int:
+        version = self.version.data or ""
+        return int(version) if version.isdigit() else -1
+
 
 class StageForm(FlaskForm):
     stage = SelectField("Move to", choices=enum_choices(Stage))
-    reason = TextAreaField("Reason", validators=[Length(max=2000)])
-    lost_to_location = StringField("Lost to (location)", validators=[Length(max=200)])
+    reason = TextAreaField("Reason")
+    lost_to_location = StringField("Lost to (location)")
 
 
 class LandingForm(FlaskForm):
-    evidence = TextAreaField(
-        "Evidence", validators=[DataRequired(message="Say what shows the landing.")]
-    )
+    evidence = TextAreaField("Evidence", [SHOWN_REQUIRED])
 
 
 class ContactForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = StringField("Email", validators=[Optional(), Email(), Length(max=254)])
-    phone = StringField("Phone", validators=[Optional(), Length(max=50)])
-    position = StringField("Position", validators=[Optional(), Length(max=200)])
-    language = SelectField("Language", choices=LANGUAGES)
+    name = StringField("Name", [SHOWN_REQUIRED])
+    email = StringField("Email")
+    phone = StringField("Phone")
+    position = StringField("Position")
+    language = SelectField("Language", choices=LANGUAGE_CHOICES)
     has_consent = BooleanField("Agreed to the processing of their data")
-    consent_version = StringField("Consent text version", validators=[Length(max=40)])
+    consent_version = StringField("Consent text version")
 
-    def validate_consent_version(self, field: StringField) -> None:
-        if self.has_consent.data and not (field.data or "").strip():
-            raise ValidationError("Say which consent text they agreed to.")
+    def details(self) -> dict[str, Any]:
+        return {
+            name: self[name].data for name in ("name", "email", "phone", "position", "language")
+        }
 
 
 class ActivityForm(FlaskForm):
     kind = SelectField("Kind", choices=enum_choices(STAFF_ACTIVITY_KINDS))
-    subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
-    body = TextAreaField("Details", validators=[Length(max=20_000)])
-    occurred_at = DateTimeLocalField("When", validators=[Optional()])
+    subject = StringField("Subject", [SHOWN_REQUIRED])
+    body = TextAreaField("Details")
+    occurred_at = DateTimeLocalField("When", [Optional()])
 
     def activity_kind(self) -> ActivityKind:
         return ActivityKind[self.kind.data]
 
 
 class TaskForm(FlaskForm):
-    title = StringField("Task", validators=[DataRequired(), Length(max=300)])
-    due_on = DateField("Due on", validators=[InputRequired(message="Give a due date.")])
+    title = StringField("Task", [SHOWN_REQUIRED])
+    due_on = DateField("Due on", [Optional(), SHOWN_REQUIRED])
     owner_id = SelectField("Owner", choices=[], default="")
+
+    def owner(self) -> int | None:
+        return int(self.owner_id.data) if self.owner_id.data else None
 
 
 class MergeForm(FlaskForm):
     duplicate_id = IntegerField(
-        "Id of the duplicate to merge into this company",
-        validators=[InputRequired(), NumberRange(min=1, max=MAX_ID, message="Not a company id.")],
+        "Id of the duplicate to merge into this company", [InputRequired(), SHOWN_REQUIRED]
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
 from crm.leads.models import Company, Contact, FollowUpTask, LeadSource, Stage, company_needs
-from crm.partners.models import Capability
+from crm.vocabulary.models import Capability
 
 PAGE_SIZES = (25, 50, 100, 200)
 MAX_PAGE = 100_000
@@ -113,7 +113,13 @@ class CompanyFilters:
 
 
 def filtered_companies(filters: CompanyFilters) -> Select[tuple[Company]]:
-    return select(Company).where(*filters.conditions()).order_by(*filters.ordering())
+    """The companies the filters select, in their order, with their needs."""
+    return (
+        select(Company)
+        .where(*filters.conditions())
+        .order_by(*filters.ordering())
+        .options(selectinload(Company.needs))
+    )
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,13 @@ def domain_of_url(url: str) -> str | None:
 
 
 def employer_domain(email: str) -> str | None:
-    """The domain of a work address, or None for free-mail providers."""
+    """The domain of a work address (internationalised names in their ASCII form), or None
+    for free-mail providers."""
     domain = email.rsplit("@", 1)[-1].strip().lower()
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
     return None if not domain or domain in FREE_MAIL_DOMAINS else domain
 
 

@@ -5,9 +5,9 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, ForeignKey, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
-from crm.db import utcnow
+from crm.db import number_range, utcnow
 from crm.extensions import db
-from crm.partners.models import Capability
+from crm.vocabulary.models import Capability
 
 
 class Stage(enum.Enum):
@@ -30,7 +30,14 @@ PIPELINE = (
     Stage.decision,
     Stage.landed,
 )
-STAGES_NEEDING_A_REASON = frozenset({Stage.lost, Stage.on_hold, Stage.dormant})
+# Still being won: every pipeline stage before the landing.
+OPEN_STAGES = frozenset(PIPELINE) - {Stage.landed}
+# Out of the pipeline for now or for good; each move there needs a reason.
+SIDELINED_STAGES = frozenset({Stage.lost, Stage.on_hold, Stage.dormant})
+
+# Largest numbers a lead holds: counts of jobs and square metres, and euros of investment.
+MAX_COUNT = 1_000_000_000
+MAX_CAPEX_EUR = 10**15
 
 
 class InvestmentType(enum.Enum):
@@ -60,6 +67,17 @@ class Company(db.Model):
     """A company interested in settling: the lead."""
 
     __tablename__ = "companies"
+    __table_args__ = (
+        number_range("new_jobs", 0, MAX_COUNT),
+        number_range("safeguarded_jobs", 0, MAX_COUNT),
+        number_range("capex_eur", 0, MAX_CAPEX_EUR),
+        number_range("likelihood_percent", 0, 100),
+        number_range("site_area_m2", 0, MAX_COUNT),
+        CheckConstraint(
+            "country IS NULL OR (length(country) = 2 AND country = upper(country))",
+            name="country_code",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -71,10 +89,12 @@ class Company(db.Model):
     sector: Mapped[str | None] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     stage: Mapped[Stage] = mapped_column(
-        Enum(Stage, name="company_stage", native_enum=False), default=Stage.enquiry
+        Enum(Stage, name="company_stage", native_enum=False, create_constraint=True),
+        default=Stage.enquiry,
     )
     source: Mapped[LeadSource] = mapped_column(
-        Enum(LeadSource, name="lead_source", native_enum=False), default=LeadSource.direct
+        Enum(LeadSource, name="lead_source", native_enum=False, create_constraint=True),
+        default=LeadSource.direct,
     )
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     is_demo: Mapped[bool] = mapped_column(default=False)
@@ -85,7 +105,7 @@ class Company(db.Model):
 
     # The investment project, as investment promotion agencies record it.
     investment_type: Mapped[InvestmentType | None] = mapped_column(
-        Enum(InvestmentType, name="investment_type", native_enum=False)
+        Enum(InvestmentType, name="investment_type", native_enum=False, create_constraint=True)
     )
     new_jobs: Mapped[int | None]
     safeguarded_jobs: Mapped[int | None]
@@ -180,7 +200,7 @@ class Activity(db.Model):
         ForeignKey("companies.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[ActivityKind] = mapped_column(
-        Enum(ActivityKind, name="activity_kind", native_enum=False)
+        Enum(ActivityKind, name="activity_kind", native_enum=False, create_constraint=True)
     )
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
@@ -202,9 +222,11 @@ class StageChange(db.Model):
         ForeignKey("companies.id", ondelete="CASCADE"), index=True
     )
     from_stage: Mapped[Stage | None] = mapped_column(
-        Enum(Stage, name="company_stage", native_enum=False)
+        Enum(Stage, name="from_stage", native_enum=False, create_constraint=True)
     )
-    to_stage: Mapped[Stage] = mapped_column(Enum(Stage, name="company_stage", native_enum=False))
+    to_stage: Mapped[Stage] = mapped_column(
+        Enum(Stage, name="to_stage", native_enum=False, create_constraint=True)
+    )
     reason: Mapped[str] = mapped_column(Text, default="")
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)

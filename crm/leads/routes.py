@@ -1,5 +1,8 @@
+"""Staff pages of the lead CRM: list, board, company page, edits, pipeline, contacts, timeline,
+tasks, merges, import and export. Each view reads a form and calls one service."""
+
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -14,13 +17,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from crm.auth.access import role_required
-from crm.auth.models import Role, User
+from crm.auth.models import Role
 from crm.extensions import db
+from crm.forms import show_refusals
 from crm.i18n import from_reader_time
 from crm.leads import services
 from crm.leads.csv_export import export_lines
@@ -36,40 +38,22 @@ from crm.leads.forms import (
     TaskForm,
 )
 from crm.leads.listing import PAGE_SIZES, CompanyFilters, company_page
-from crm.leads.models import (
-    Activity,
-    Company,
-    Contact,
-    FollowUpTask,
-    LeadSource,
-    Stage,
-)
-from crm.partners.models import Capability
+from crm.leads.models import Company, FollowUpTask, LeadSource, Stage
+from crm.refusals import Refusals, Refused
+from crm.vocabulary.models import Capability
+from crm.vocabulary.services import all_capabilities, capabilities_by_slug
 
 blueprint = Blueprint("leads", __name__, url_prefix="/leads")
-ModelT = TypeVar("ModelT")
-BOARD_COLUMN_SIZE = 50
 
 
 def staff_choices(blank: str) -> list[SelectChoice]:
-    users = db.session.scalars(
-        select(User).where(User.role != Role.viewer, User.is_enabled).order_by(User.name)
-    )
-    return [SelectChoice("", blank)] + [SelectChoice(str(user.id), user.name) for user in users]
-
-
-def all_capabilities() -> list[Capability]:
-    return list(db.session.scalars(select(Capability).order_by(Capability.label)))
-
-
-def row_or_404(model: type[ModelT], row_id: int) -> ModelT:
-    if row_id > services.MAX_ID:
-        abort(404)
-    return db.get_or_404(model, row_id)
+    return [SelectChoice("", blank)] + [
+        SelectChoice(str(user.id), user.name) for user in services.staff_members()
+    ]
 
 
 def company_or_404(company_id: int) -> Company:
-    return row_or_404(Company, company_id)
+    return services.company_by_id(company_id) or abort(404)
 
 
 def company_form(company: Company | None = None) -> CompanyForm:
@@ -85,8 +69,7 @@ def company_form(company: Company | None = None) -> CompanyForm:
 
 
 def chosen_needs(form: CompanyForm) -> list[Capability]:
-    slugs = set(form.needs.data or [])
-    return [capability for capability in all_capabilities() if capability.slug in slugs]
+    return capabilities_by_slug(form.needs.data or [])
 
 
 # --- list, board, figures ---------------------------------------------------------------------
@@ -111,23 +94,7 @@ def index() -> ResponseReturnValue:
 @blueprint.get("/board")
 @role_required(Role.viewer)
 def board() -> ResponseReturnValue:
-    live = Company.is_archived.is_(False)
-    counts: dict[Stage, int] = {
-        stage: count
-        for stage, count in db.session.execute(
-            select(Company.stage, func.count()).where(live).group_by(Company.stage)
-        )
-    }
-    columns = {
-        stage: db.session.scalars(
-            select(Company)
-            .where(live, Company.stage == stage)
-            .options(selectinload(Company.owner))
-            .order_by(Company.updated_at.desc())
-            .limit(BOARD_COLUMN_SIZE)
-        ).all()
-        for stage in Stage
-    }
+    columns, counts = services.board_columns()
     return render_template(
         "leads/board.html",
         columns=columns,
@@ -167,8 +134,9 @@ def create() -> ResponseReturnValue:
             )
         except services.PossibleDuplicates as error:
             duplicates = error.matches
+        except Refusals as error:
+            show_refusals(form, error)
         else:
-            db.session.commit()
             flash(f"Created {company.name}.", "success")
             return redirect(url_for("leads.show", company_id=company.id))
     status = 422 if form.errors or duplicates else 200
@@ -187,25 +155,15 @@ def render_company(company: Company, status: int = 200, **forms: Any) -> Respons
     task_form.owner_id.choices = staff_choices("Nobody")
     if not task_form.is_submitted():
         task_form.owner_id.data = str(current_user.id)
-    activities = db.session.scalars(
-        select(Activity)
-        .where(Activity.company_id == company.id)
-        .options(selectinload(Activity.author))
-        .order_by(Activity.occurred_at.desc(), Activity.id.desc())
-    ).all()
-    tasks = db.session.scalars(
-        select(FollowUpTask)
-        .where(FollowUpTask.company_id == company.id)
-        .options(selectinload(FollowUpTask.owner))
-        .order_by(FollowUpTask.is_done, FollowUpTask.due_on)
-    ).all()
+    activities = db.session.scalars(services.timeline_of(company)).all()
+    tasks = db.session.scalars(services.tasks_of(company)).all()
     return render_template(
         "leads/show.html",
         company=company,
         activities=activities,
         tasks=tasks,
         time_in_stages=services.time_in_stages(company),
-        allowed_stages=sorted(services.ALLOWED_MOVES[company.stage], key=list(Stage).index),
+        allowed_stages=services.allowed_moves(company),
         today=services.office_today(),
         stage_form=forms.pop("stage_form", None) or StageForm(),
         landing_form=forms.pop("landing_form", None) or LandingForm(),
@@ -223,18 +181,21 @@ def edit(company_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         form.version.data = str(company.version)
     if form.validate_on_submit():
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
         try:
             services.update_company(
-                company, form.details(), needs=chosen_needs(form), expected_version=expected
+                company,
+                form.details(),
+                needs=chosen_needs(form),
+                expected_version=form.expected_version(),
             )
         except services.StaleEdit as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            flash(error.message, "error")
             return redirect(url_for("leads.edit", company_id=company_id)), 303
-        db.session.commit()
-        flash("Saved.", "success")
-        return redirect(url_for("leads.show", company_id=company.id))
+        except Refusals as error:
+            show_refusals(form, error)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("leads.show", company_id=company.id))
     status = 422 if form.errors else 200
     return render_template("leads/form.html", form=form, company=company, duplicates=[]), status
 
@@ -244,7 +205,6 @@ def edit(company_id: int) -> ResponseReturnValue:
 def archive(company_id: int) -> ResponseReturnValue:
     company = company_or_404(company_id)
     services.set_archived(company, not company.is_archived, by=current_user)
-    db.session.commit()
     flash("Archived." if company.is_archived else "Restored.", "success")
     return redirect(url_for("leads.show", company_id=company_id))
 
@@ -255,7 +215,6 @@ def delete(company_id: int) -> ResponseReturnValue:
     company = company_or_404(company_id)
     name = company.name
     services.delete_company(company)
-    db.session.commit()
     flash(f"Deleted {name}.", "success")
     return redirect(url_for("leads.index"))
 
@@ -277,10 +236,9 @@ def move_stage(company_id: int) -> ResponseReturnValue:
                 current_user,
                 lost_to_location=form.lost_to_location.data,
             )
-        except services.LeadError as error:
-            form.stage.errors.append(str(error))
+        except (Refused, Refusals) as error:
+            show_refusals(form, error)
         else:
-            db.session.commit()
             flash(f"Moved to {company.stage.name.replace('_', ' ')}.", "success")
             return redirect(url_for("leads.show", company_id=company_id))
     return render_company(company, 422, stage_form=form)
@@ -294,10 +252,9 @@ def verify_landing(company_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             services.verify_landing(company, form.evidence.data or "", by=current_user)
-        except services.LeadError as error:
-            form.evidence.errors.append(str(error))
+        except Refused as error:
+            show_refusals(form, error)
         else:
-            db.session.commit()
             flash("Landing verified.", "success")
             return redirect(url_for("leads.show", company_id=company_id))
     return render_company(company, 422, landing_form=form)
@@ -317,16 +274,19 @@ def log_activity(company_id: int) -> ResponseReturnValue:
             if isinstance(form.occurred_at.data, datetime)
             else None
         )
-        services.log_activity(
-            company,
-            form.activity_kind(),
-            form.subject.data or "",
-            form.body.data or "",
-            occurred_at=occurred_at,
-            by=current_user,
-        )
-        db.session.commit()
-        return redirect(url_for("leads.show", company_id=company_id) + "#timeline")
+        try:
+            services.log_activity(
+                company,
+                form.activity_kind(),
+                form.subject.data or "",
+                form.body.data or "",
+                occurred_at=occurred_at,
+                by=current_user,
+            )
+        except Refusals as error:
+            show_refusals(form, error)
+        else:
+            return redirect(url_for("leads.show", company_id=company_id) + "#timeline")
     return render_company(company, 422, activity_form=form)
 
 
@@ -336,20 +296,23 @@ def add_task(company_id: int) -> ResponseReturnValue:
     company = company_or_404(company_id)
     form = TaskForm()
     form.owner_id.choices = staff_choices("Nobody")
-    if form.validate_on_submit() and form.due_on.data:
-        owner = db.session.get(User, int(form.owner_id.data)) if form.owner_id.data else None
-        services.create_task(company, form.title.data or "", form.due_on.data, owner=owner)
-        db.session.commit()
-        return redirect(url_for("leads.show", company_id=company_id) + "#tasks")
+    if form.validate_on_submit():
+        try:
+            services.create_task(
+                company, form.title.data or "", form.due_on.data, owner_id=form.owner()
+            )
+        except (Refused, Refusals) as error:
+            show_refusals(form, error)
+        else:
+            return redirect(url_for("leads.show", company_id=company_id) + "#tasks")
     return render_company(company, 422, task_form=form)
 
 
 @blueprint.post("/tasks/<int:task_id>/done")
 @role_required(Role.staff)
 def complete_task(task_id: int) -> ResponseReturnValue:
-    task = row_or_404(FollowUpTask, task_id)
+    task = db.get_or_404(FollowUpTask, task_id)
     services.complete_task(task)
-    db.session.commit()
     if request.form.get("next") == "mine":
         return redirect(url_for("leads.my_tasks"))
     return redirect(url_for("leads.show", company_id=task.company_id) + "#tasks")
@@ -373,23 +336,24 @@ def my_tasks() -> ResponseReturnValue:
 @role_required(Role.staff)
 def contact(company_id: int, contact_id: int | None = None) -> ResponseReturnValue:
     company = company_or_404(company_id)
-    person = row_or_404(Contact, contact_id) if contact_id else None
-    if person is not None and person.company_id != company.id:
-        abort(404)
+    person = (services.contact_of(company, contact_id) or abort(404)) if contact_id else None
     form = ContactForm(obj=person)
     if person is not None and request.method == "GET":
         form.has_consent.data = person.consent_at is not None
     if form.validate_on_submit():
-        services.save_contact(
-            company,
-            {name: (field.data or None) for name, field in form._fields.items()},
-            has_consent=bool(form.has_consent.data),
-            consent_version=(form.consent_version.data or "").strip() or None,
-            contact=person,
-        )
-        db.session.commit()
-        flash("Contact saved.", "success")
-        return redirect(url_for("leads.show", company_id=company_id) + "#contacts")
+        try:
+            services.save_contact(
+                company,
+                form.details(),
+                has_consent=bool(form.has_consent.data),
+                consent_version=form.consent_version.data,
+                contact=person,
+            )
+        except Refusals as error:
+            show_refusals(form, error)
+        else:
+            flash("Contact saved.", "success")
+            return redirect(url_for("leads.show", company_id=company_id) + "#contacts")
     status = 422 if form.errors else 200
     return render_template("leads/contact.html", form=form, company=company, person=person), status
 
@@ -403,16 +367,15 @@ def merge(company_id: int) -> ResponseReturnValue:
     survivor = company_or_404(company_id)
     form = MergeForm()
     if form.validate_on_submit():
-        duplicate = db.session.get(Company, form.duplicate_id.data)
+        duplicate = services.company_by_id(form.duplicate_id.data or 0)
         if duplicate is None:
             form.duplicate_id.errors.append("There is no company with this id.")
         else:
             try:
                 services.merge_companies(survivor, duplicate, by=current_user)
-            except services.LeadError as error:
-                form.duplicate_id.errors.append(str(error))
+            except Refused as error:
+                show_refusals(form, error)
             else:
-                db.session.commit()
                 flash("Merged.", "success")
                 return redirect(url_for("leads.show", company_id=company_id))
     return render_company(survivor, 422, merge_form=form)
@@ -436,7 +399,7 @@ def import_file() -> ResponseReturnValue:
             )
         except ImportFileError as error:
             form.file.errors = [str(error)]
-        else:
-            db.session.commit()
-    status = 422 if form.errors or (report and report.errors) else 200
+    # Valid rows imported beside refused ones are kept: the page then reports the others.
+    refused = bool(report and report.errors and not report.imported)
+    status = 422 if form.errors or refused else 200
     return render_template("leads/import.html", form=form, report=report), status

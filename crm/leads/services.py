@@ -1,23 +1,31 @@
-"""Domain operations on leads: create, edit, archive, move stage, follow up, merge."""
+"""Domain operations on leads and the rules they keep, whatever the door: the staff pages, the
+API, the CSV import and the command line all create, edit, move, merge and follow up through here.
 
-from collections.abc import Iterable
+Every refusal is a ``crm.refusals.Refused`` naming the field in the terms of ``EDITABLE_FIELDS``
+(or of the operation's own arguments); several found at once are raised together as ``Refusals``.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import InstrumentedAttribute
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from crm.auth.models import User
-from crm.db import utcnow
-from crm.events.models import Registration
+from crm.auth.models import Role, User
+from crm.db import repoint_references, utcnow
 from crm.extensions import db
 from crm.leads.matching import domain_of_url, find_matching_companies
 from crm.leads.models import (
-    PIPELINE,
-    STAGES_NEEDING_A_REASON,
+    MAX_CAPEX_EUR,
+    MAX_COUNT,
+    OPEN_STAGES,
+    SIDELINED_STAGES,
     Activity,
     ActivityKind,
     Company,
@@ -25,21 +33,21 @@ from crm.leads.models import (
     FollowUpTask,
     Stage,
     StageChange,
-    company_needs,
 )
 from crm.leads.names import normalise_company_name
 from crm.leads.timeline import record_activity
-from crm.mail.models import OutboxMessage
-from crm.partners.models import Capability
-from crm.partners.services import move_partner_records
+from crm.refusals import Conflict, Refused, refuse_any
+from crm.rules import bounded_text, number_within, required_text, storable_date, storable_moment
+from crm.vocabulary.models import Capability
+from crm.vocabulary.places import LANGUAGES, is_country
 
 OFFICE_ZONE = ZoneInfo("Europe/Berlin")
 MAX_ID = 2**31 - 1  # integer primary keys; larger numbers name no row
-MAX_COUNT = 1_000_000_000
-MAX_CAPEX_EUR = 10**15
 NORMALISED_NAME_LENGTH = Company.normalised_name.type.length
+BOARD_COLUMN_SIZE = 50
 
-# Fields staff set through the company form or an import; the stage moves only via move_stage.
+# Fields staff set through the company form, the API or an import; the stage moves only via
+# move_stage.
 EDITABLE_FIELDS = frozenset(
     {
         "name",
@@ -70,14 +78,30 @@ EDITABLE_FIELDS = frozenset(
         "needs_hot_cells",
     }
 )
+TEXT_LIMITS = {
+    "name": 200,
+    "website": 300,
+    "domain": 253,
+    "city": 120,
+    "sector": 120,
+    "description": 10_000,
+    "competing_locations": 2000,
+}
+NUMBER_LIMITS = {
+    "new_jobs": MAX_COUNT,
+    "safeguarded_jobs": MAX_COUNT,
+    "capex_eur": MAX_CAPEX_EUR,
+    "likelihood_percent": 100,
+    "site_area_m2": MAX_COUNT,
+}
+WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$")
 
-OPEN_STAGES = frozenset(PIPELINE) - {Stage.landed}
-PAUSED_STAGES = frozenset({Stage.lost, Stage.on_hold, Stage.dormant})
 ALLOWED_MOVES: dict[Stage, frozenset[Stage]] = {
-    **{stage: (OPEN_STAGES | PAUSED_STAGES | {Stage.landed}) - {stage} for stage in OPEN_STAGES},
+    **{stage: (OPEN_STAGES | SIDELINED_STAGES | {Stage.landed}) - {stage} for stage in OPEN_STAGES},
     # A landing is final: the company moves on to aftercare.
     Stage.landed: frozenset(),
-    **{stage: (OPEN_STAGES | PAUSED_STAGES) - {stage} for stage in PAUSED_STAGES},
+    **{stage: (OPEN_STAGES | SIDELINED_STAGES) - {stage} for stage in SIDELINED_STAGES},
 }
 STAFF_ACTIVITY_KINDS = (
     ActivityKind.note,
@@ -88,29 +112,25 @@ STAFF_ACTIVITY_KINDS = (
 )
 
 
-class LeadError(Exception):
-    """A request the lead rules refuse; the message is shown to staff as it is."""
-
-
-class PossibleDuplicates(LeadError):
+class PossibleDuplicates(Conflict):
     def __init__(self, matches: list[Company]) -> None:
-        super().__init__("A company with the same domain or a near-same name exists already.")
+        super().__init__(
+            "possible_duplicate",
+            "name",
+            "A company with the same domain or a near-same name exists already: {names}.",
+            names=", ".join(f"{match.name} (id {match.id})" for match in matches),
+        )
         self.matches = matches
+        self.facts["duplicate_ids"] = [match.id for match in matches]
 
 
-class MoveNotAllowed(LeadError):
-    """The pipeline does not allow this stage change."""
-
-
-class ReasonRequired(LeadError):
-    """The stage change needs a reason."""
-
-
-class StaleEdit(LeadError):
+class StaleEdit(Conflict):
     def __init__(self) -> None:
         super().__init__(
+            "stale_edit",
+            None,
             "Someone else changed this company since you opened the form. "
-            "Your changes were not saved; the page now shows the current data."
+            "Your changes were not saved; the page now shows the current data.",
         )
 
 
@@ -119,12 +139,71 @@ def office_today() -> date:
     return utcnow().astimezone(OFFICE_ZONE).date()
 
 
-def apply_details(company: Company, details: dict[str, Any]) -> None:
+# --- the rules of a company's details -------------------------------------------------------
+
+
+def staff_member(user_id: int | None, field: str) -> User | None:
+    """The enabled staff member (or admin) ``user_id`` names: only they own leads and tasks."""
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    if user is None or not user.is_enabled or not user.has_role(Role.staff):
+        raise Refused(
+            "not_staff",
+            field,
+            "{who} cannot own leads or tasks: only enabled staff members can.",
+            who=user.email if user else f"No account with the id {user_id}, so it",
+        )
+    return user
+
+
+def company_refusals(details: dict[str, Any]) -> Iterator[Refused]:
+    """What is wrong with these company details (only the fields given are judged)."""
     unknown = set(details) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    checks: list[Refused | None] = []
+    if "name" in details:
+        checks.append(required_text("name", details["name"]))
+    checks += [
+        bounded_text(field, details[field], limit)
+        for field, limit in TEXT_LIMITS.items()
+        if field in details
+    ]
+    if details.get("website") and not WEB_ADDRESS.match(details["website"]):
+        checks.append(
+            Refused("invalid_website", "website", "Give a full address like https://example.com.")
+        )
+    if details.get("domain") and not DOMAIN.match(details["domain"].lower()):
+        checks.append(Refused("invalid_domain", "domain", "Give a domain like example.com."))
+    if details.get("country") and not is_country(details["country"]):
+        checks.append(
+            Refused("unknown_country", "country", "Use the two-letter country code, e.g. DE.")
+        )
+    checks += [
+        number_within(field, details[field], high)
+        for field, high in NUMBER_LIMITS.items()
+        if field in details
+    ]
+    checks += [
+        storable_date(field, details[field])
+        for field in ("estimated_landing_on", "actual_landing_on")
+        if field in details
+    ]
+    yield from (refusal for refusal in checks if refusal is not None)
+    if "owner_id" in details:
+        try:
+            staff_member(details["owner_id"], "owner_id")
+        except Refused as refusal:
+            yield refusal
+
+
+def apply_details(company: Company, details: dict[str, Any]) -> None:
+    """Set checked details, in the forms the database keeps them."""
     for field, value in details.items():
         setattr(company, field, value)
+    if company.country:
+        company.country = company.country.upper()
     # Spelled-out umlauts can make the normalised name longer than the name itself.
     company.normalised_name = normalise_company_name(company.name)[:NORMALISED_NAME_LENGTH]
     if company.domain:
@@ -140,6 +219,9 @@ def possible_duplicates(details: dict[str, Any]) -> list[Company]:
     return find_matching_companies(domain, details.get("name"))
 
 
+# --- creating and changing ------------------------------------------------------------------
+
+
 def create_company(
     details: dict[str, Any],
     *,
@@ -149,7 +231,9 @@ def create_company(
     is_demo: bool = False,
     allow_duplicates: bool = True,
 ) -> Company:
-    """Create a lead; with ``allow_duplicates=False`` refuse one that looks like a known company."""
+    """Create a lead, its first stage recorded; with ``allow_duplicates=False`` refuse one that
+    looks like a known company."""
+    refuse_any(company_refusals(details))
     if not allow_duplicates and (matches := possible_duplicates(details)):
         raise PossibleDuplicates(matches)
     company = Company(stage=stage, is_demo=is_demo, description="", competing_locations="")
@@ -165,14 +249,17 @@ def update_company(
     company: Company,
     details: dict[str, Any],
     *,
-    needs: Iterable[Capability],
+    needs: Iterable[Capability] | None = None,
     expected_version: int,
 ) -> Company:
-    """Save an edit made on a form opened at ``expected_version``; refuse it if that is stale."""
+    """Save an edit made at ``expected_version``; refuse it if that is stale. ``needs`` None
+    leaves them as they are."""
     if company.version != expected_version:
         raise StaleEdit
+    refuse_any(company_refusals(details))
     apply_details(company, details)
-    company.needs = list(needs)
+    if needs is not None:
+        company.needs = list(needs)
     try:
         db.session.flush()
     except StaleDataError as error:
@@ -187,20 +274,13 @@ def set_archived(company: Company, is_archived: bool, *, by: User) -> None:
 
 
 def delete_company(company: Company) -> None:
-    """Remove a company for good: its people, history and tasks go; registrations and mail stay.
-
-    Done here rather than left to ``ondelete`` because SQLite does not enforce foreign keys.
-    """
-    contact_ids = select(Contact.id).where(Contact.company_id == company.id)
-    db.session.execute(
-        update(Registration).where(Registration.contact_id.in_(contact_ids)).values(contact_id=None)
-    )
-    for kept in (Registration.company_id, OutboxMessage.company_id):
-        db.session.execute(update(kept.class_).where(kept == company.id).values({kept.key: None}))
-    for removed in (Activity.company_id, FollowUpTask.company_id):
-        db.session.execute(delete(removed.class_).where(removed == company.id))
+    """Remove a company for good: its people, history, tasks and links go (ON DELETE CASCADE);
+    registrations and mail stay, no longer pointing at it (ON DELETE SET NULL)."""
     db.session.delete(company)
     db.session.flush()
+
+
+# --- the pipeline ---------------------------------------------------------------------------
 
 
 def move_stage(
@@ -214,13 +294,28 @@ def move_stage(
     """The one way a company changes stage: checks the move and records who, when and why."""
     reason = reason.strip()
     if to not in ALLOWED_MOVES[company.stage]:
-        raise MoveNotAllowed(
-            f"A company in stage {company.stage.name} cannot move to {to.name}."
-            if company.stage is not to
-            else f"The company is in stage {to.name} already."
+        if company.stage is to:
+            raise Refused(
+                "same_stage", "stage", "The company is in stage {stage} already.", stage=to.name
+            )
+        raise Refused(
+            "move_not_allowed",
+            "stage",
+            "A company in stage {current} cannot move to {to}.",
+            current=company.stage.name,
+            to=to.name,
         )
-    if to in STAGES_NEEDING_A_REASON and not reason:
-        raise ReasonRequired(f"Moving to {to.name} needs a reason.")
+    refuse_any(
+        refusal
+        for refusal in (
+            Refused("reason_required", "reason", "Moving to {to} needs a reason.", to=to.name)
+            if to in SIDELINED_STAGES and not reason
+            else None,
+            bounded_text("reason", reason, 2000),
+            bounded_text("lost_to_location", lost_to_location, 200),
+        )
+        if refusal is not None
+    )
     change = StageChange(
         company=company, from_stage=company.stage, to_stage=to, reason=reason, changed_by=by
     )
@@ -231,6 +326,11 @@ def move_stage(
         company.lost_to_location = (lost_to_location or "").strip() or None
     db.session.flush()
     return change
+
+
+def allowed_moves(company: Company) -> list[Stage]:
+    """The stages the company may move to, in the order of the pipeline."""
+    return sorted(ALLOWED_MOVES[company.stage], key=list(Stage).index)
 
 
 def time_in_stages(company: Company, now: datetime | None = None) -> dict[Stage, timedelta]:
@@ -255,10 +355,12 @@ def time_in_stages(company: Company, now: datetime | None = None) -> dict[Stage,
 def verify_landing(company: Company, evidence: str, *, by: User) -> None:
     """A landing counts in figures only after a staff member confirmed it with evidence."""
     if company.stage is not Stage.landed:
-        raise LeadError("Only a landed company can have its landing verified.")
+        raise Refused(
+            "not_landed", "evidence", "Only a landed company can have its landing verified."
+        )
     evidence = evidence.strip()
     if not evidence:
-        raise LeadError("Say what shows that the company landed.")
+        raise Refused("required", "evidence", "Say what shows that the company landed.")
     company.landing_verified_at = utcnow()
     company.landing_verified_by = by
     company.landing_evidence = evidence
@@ -269,7 +371,7 @@ def verify_landing(company: Company, evidence: str, *, by: User) -> None:
 def verified_landings_count() -> int:
     return (
         db.session.scalar(
-            select(db.func.count(Company.id)).where(
+            select(func.count(Company.id)).where(
                 Company.stage == Stage.landed,
                 Company.landing_verified_at.is_not(None),
                 Company.is_archived.is_(False),
@@ -277,6 +379,69 @@ def verified_landings_count() -> int:
         )
         or 0
     )
+
+
+def board_columns() -> tuple[dict[Stage, list[Company]], dict[Stage, int]]:
+    """The live companies of each stage (the most recently changed first) and how many each
+    stage holds in all."""
+    live = Company.is_archived.is_(False)
+    counts: dict[Stage, int] = dict(
+        db.session.execute(
+            select(Company.stage, func.count()).where(live).group_by(Company.stage)
+        ).all()
+    )
+    columns = {
+        stage: list(
+            db.session.scalars(
+                select(Company)
+                .where(live, Company.stage == stage)
+                .options(selectinload(Company.owner))
+                .order_by(Company.updated_at.desc())
+                .limit(BOARD_COLUMN_SIZE)
+            )
+        )
+        for stage in Stage
+    }
+    return columns, counts
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+
+def normalised_contact_email(email: str | None, field: str = "email") -> str | None:
+    if not (email or "").strip():
+        return None
+    assert email is not None
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise Refused("invalid_email", field, "Not a valid email address.") from error
+
+
+def contact_refusals(
+    details: dict[str, Any], has_consent: bool, consent_version: str | None
+) -> Iterator[Refused]:
+    checks = [
+        required_text("name", details.get("name")),
+        bounded_text("name", details.get("name"), 200),
+        bounded_text("email", details.get("email"), 254),
+        bounded_text("phone", details.get("phone"), 50),
+        bounded_text("position", details.get("position"), 200),
+        bounded_text("consent_version", consent_version, 40),
+        Refused("unknown_language", "language", "English (en) or German (de).")
+        if details.get("language", "en") not in LANGUAGES
+        else None,
+        Refused(
+            "consent_version_required", "consent_version", "Say which consent text they agreed to."
+        )
+        if has_consent and not (consent_version or "").strip()
+        else None,
+    ]
+    yield from (refusal for refusal in checks if refusal is not None)
+    try:
+        normalised_contact_email(details.get("email"))
+    except Refused as refusal:
+        yield refusal
 
 
 def save_contact(
@@ -287,10 +452,15 @@ def save_contact(
     consent_version: str | None,
     contact: Contact | None = None,
 ) -> Contact:
+    """Add or change a person at the company; consent is stored with the text version agreed."""
+    consent_version = (consent_version or "").strip() or None
+    refuse_any(contact_refusals(details, has_consent, consent_version))
     contact = contact or Contact(company=company)
-    for field in ("name", "email", "phone", "position", "language"):
-        setattr(contact, field, details.get(field))
-    contact.email = contact.email.lower() if contact.email else None
+    contact.name = (details.get("name") or "").strip()
+    contact.phone = (details.get("phone") or "").strip() or None
+    contact.position = (details.get("position") or "").strip() or None
+    contact.email = normalised_contact_email(details.get("email"))
+    contact.language = details.get("language") or "en"
     if has_consent and contact.consent_at is None:
         contact.consent_at = utcnow()
     if not has_consent:
@@ -299,6 +469,20 @@ def save_contact(
     db.session.add(contact)
     db.session.flush()
     return contact
+
+
+def contact_of(company: Company, contact_id: int) -> Contact | None:
+    contact = db.session.get(Contact, contact_id) if 0 < contact_id <= MAX_ID else None
+    return contact if contact is not None and contact.company_id == company.id else None
+
+
+def contacts_of(company: Company) -> Select[tuple[Contact]]:
+    return (
+        select(Contact).where(Contact.company_id == company.id).order_by(Contact.name, Contact.id)
+    )
+
+
+# --- timeline and follow-up tasks -----------------------------------------------------------
 
 
 def log_activity(
@@ -310,13 +494,51 @@ def log_activity(
     occurred_at: datetime | None,
     by: User,
 ) -> Activity:
-    if kind not in STAFF_ACTIVITY_KINDS:
-        raise LeadError(f"Staff cannot write {kind.name} entries.")
+    """A note, call, meeting, email or site visit staff write on the timeline."""
+    subject = subject.strip()
+    refuse_any(
+        refusal
+        for refusal in (
+            Refused("not_staff_kind", "kind", "Staff cannot write {kind} entries.", kind=kind.name)
+            if kind not in STAFF_ACTIVITY_KINDS
+            else None,
+            required_text("subject", subject),
+            bounded_text("subject", subject, 300),
+            bounded_text("body", body, 20_000),
+            storable_moment("occurred_at", occurred_at),
+        )
+        if refusal is not None
+    )
     return record_activity(company, kind, subject, body, author=by, occurred_at=occurred_at)
 
 
-def create_task(company: Company, title: str, due_on: date, *, owner: User | None) -> FollowUpTask:
-    task = FollowUpTask(company=company, title=title.strip(), due_on=due_on, owner=owner)
+def timeline_of(company: Company) -> Select[tuple[Activity]]:
+    """The company's timeline, the latest first; registrations and mail show here too."""
+    return (
+        select(Activity)
+        .where(Activity.company_id == company.id)
+        .options(selectinload(Activity.author))
+        .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+    )
+
+
+def create_task(
+    company: Company, title: str, due_on: date | None, *, owner_id: int | None
+) -> FollowUpTask:
+    title = title.strip()
+    refuse_any(
+        refusal
+        for refusal in (
+            required_text("title", title),
+            bounded_text("title", title, 300),
+            Refused("required", "due_on", "Give a due date.") if due_on is None else None,
+            storable_date("due_on", due_on),
+        )
+        if refusal is not None
+    )
+    task = FollowUpTask(
+        company=company, title=title, due_on=due_on, owner=staff_member(owner_id, "owner_id")
+    )
     db.session.add(task)
     db.session.flush()
     return task
@@ -329,62 +551,55 @@ def complete_task(task: FollowUpTask) -> None:
         db.session.flush()
 
 
+def tasks_of(company: Company) -> Select[tuple[FollowUpTask]]:
+    """The company's tasks: open ones first, the earliest due first."""
+    return (
+        select(FollowUpTask)
+        .where(FollowUpTask.company_id == company.id)
+        .options(selectinload(FollowUpTask.owner))
+        .order_by(FollowUpTask.is_done, FollowUpTask.due_on, FollowUpTask.id)
+    )
+
+
 def open_tasks_of(owner: User) -> list[FollowUpTask]:
     """The owner's open tasks, the most overdue first."""
     return list(
         db.session.scalars(
             select(FollowUpTask)
             .where(FollowUpTask.owner_id == owner.id, FollowUpTask.is_done.is_(False))
-            .options(db.selectinload(FollowUpTask.company))
+            .options(selectinload(FollowUpTask.company))
             .order_by(FollowUpTask.due_on, FollowUpTask.id)
         )
     )
 
 
-# Every column pointing at a company whose rows follow a merged duplicate to its survivor.
-# Rows unique per company and partner move through partners.services.move_partner_records.
-COMPANY_REFERENCES_MOVED_ON_MERGE: list[InstrumentedAttribute[Any]] = [
-    Contact.company_id,
-    Activity.company_id,
-    FollowUpTask.company_id,
-    StageChange.company_id,
-    Registration.company_id,
-    OutboxMessage.company_id,
-]
+def staff_members() -> list[User]:
+    """Who may own leads and tasks, by name."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.role != Role.viewer, User.is_enabled).order_by(User.name)
+        )
+    )
+
+
+# --- duplicates -----------------------------------------------------------------------------
 
 
 def merge_companies(survivor: Company, duplicate: Company, *, by: User) -> Company:
-    """Fold ``duplicate`` into ``survivor``: its people, history, tasks and mail move over."""
+    """Fold ``duplicate`` into ``survivor``: everything that points at it points at the survivor
+    (found from the schema), its empty details are filled in, and it is deleted."""
     if survivor.id == duplicate.id:
-        raise LeadError("A company cannot be merged into itself.")
-    move_partner_records(duplicate, survivor)
-    for column in COMPANY_REFERENCES_MOVED_ON_MERGE:
-        db.session.execute(
-            update(column.class_)
-            .where(column == duplicate.id)
-            .values({column.key: survivor.id})
-            .execution_options(synchronize_session=False)
+        raise Refused(
+            "merge_into_itself", "duplicate_id", "A company cannot be merged into itself."
         )
-    missing_needs = select(company_needs.c.capability_id).where(
-        company_needs.c.company_id == duplicate.id,
-        company_needs.c.capability_id.not_in(
-            select(company_needs.c.capability_id).where(company_needs.c.company_id == survivor.id)
-        ),
-    )
-    db.session.execute(
-        insert(company_needs).from_select(
-            ["company_id", "capability_id"],
-            select(db.literal(survivor.id), missing_needs.subquery().c.capability_id),
-        )
-    )
-    db.session.execute(delete(company_needs).where(company_needs.c.company_id == duplicate.id))
     for field in ("domain", "website", "country", "city", "sector", "owner_id"):
         if getattr(survivor, field) is None:
             setattr(survivor, field, getattr(duplicate, field))
-    merged_name = duplicate.name
+    merged_name, duplicate_id = duplicate.name, duplicate.id
     db.session.flush()
-    db.session.expire_all()  # the bulk updates above bypassed the loaded objects
-    db.session.delete(duplicate)
+    repoint_references(db.session, Company.__table__, duplicate_id, survivor.id)
+    db.session.expire_all()  # the bulk updates bypassed the loaded objects
+    db.session.delete(db.session.get(Company, duplicate_id))
     db.session.flush()
     record_activity(
         survivor,
@@ -394,3 +609,7 @@ def merge_companies(survivor: Company, duplicate: Company, *, by: User) -> Compa
         author=by,
     )
     return survivor
+
+
+def company_by_id(company_id: int) -> Company | None:
+    return db.session.get(Company, company_id) if 0 < company_id <= MAX_ID else None

@@ -1,8 +1,8 @@
 import click
 from flask.cli import with_appcontext
 
+from crm.loop import Worker
 from crm.mail.dispatch import dispatch_due
-from crm.worker import Worker, log_to_stderr
 
 
 @click.group("mail")
@@ -15,8 +15,4 @@ def mail() -> None:
 @with_appcontext
 def dispatch(once: bool) -> None:
     """Claim due outbox messages and send them; without --once keep doing so until SIGTERM."""
-    log_to_stderr()
-    worker = Worker(steps=[dispatch_due])
-    if not once:
-        worker.install_signal_handlers()
-    worker.run(once=once)
+    Worker(steps=[dispatch_due]).run_until_stopped(once=once)

@@ -30,6 +30,9 @@ class OutboxMessage(db.Model):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     to_email: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str] = mapped_column(String(200), default="")
+    # Where replies go (calendar replies included): the event's organiser, a mailbox staff read.
+    reply_to_email: Mapped[str | None] = mapped_column(String(254))
+    reply_to_name: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(2), default="en")
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
@@ -43,7 +46,8 @@ class OutboxMessage(db.Model):
         ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(OutboxStatus, name="outbox_status", native_enum=False), default=OutboxStatus.pending
+        Enum(OutboxStatus, name="outbox_status", native_enum=False, create_constraint=True),
+        default=OutboxStatus.pending,
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,6 +19,7 @@ def queue_mail(
     calendar_sequence: int | None = None,
     registration_id: int | None = None,
     company_id: int | None = None,
+    reply_to: tuple[str, str] | None = None,
 ) -> OutboxMessage:
     """Write a mail to the outbox in the current transaction; a known key returns the queued row."""
     queued = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
@@ -36,6 +37,8 @@ def queue_mail(
         calendar_sequence=calendar_sequence,
         registration_id=registration_id,
         company_id=company_id,
+        reply_to_name=reply_to[0] if reply_to else None,
+        reply_to_email=reply_to[1] if reply_to else None,
     )
     db.session.add(message)
     db.session.flush()

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from crm.auth.access import role_required
@@ -12,33 +11,28 @@ from crm.extensions import db
 from crm.mail import services
 from crm.mail.forms import OutboxFilterForm
 from crm.mail.models import OutboxMessage, OutboxStatus
+from crm.refusals import Refused
 
 blueprint = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
-
-PAGE_SIZE = 200
 
 
 @blueprint.get("/")
 @role_required(Role.staff)
 def index() -> str | tuple[str, int]:
     form = OutboxFilterForm(request.args)
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
     if not form.validate():
         return render_template("mail/outbox.html", form=form, messages=[]), 400
-    if form.status.data:
-        query = query.where(OutboxMessage.status == OutboxStatus(form.status.data))
-    messages = db.session.scalars(query).all()
-    return render_template("mail/outbox.html", form=form, messages=messages)
+    status = OutboxStatus(form.status.data) if form.status.data else None
+    return render_template("mail/outbox.html", form=form, messages=services.latest(status))
 
 
 def act_on(message_id: int, change: Callable[[OutboxMessage], None]) -> Response:
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     try:
         change(message)
-    except services.InvalidTransition as error:
-        flash(str(error), "error")
+    except Refused as error:
+        flash(error.message, "error")
         return redirect(url_for("outbox.index"))
-    db.session.commit()
     flash(f"{message.key}: {message.status.value}.", "success")
     return redirect(url_for("outbox.index"))
 

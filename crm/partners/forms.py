@@ -8,33 +8,25 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
 
+from crm.forms import SHOWN_REQUIRED
 from crm.partners.models import LinkStatus, PartnerKind
 
 
 class PartnerForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    """Reads a partner; partners.services judges it."""
+
+    name = StringField("Name", [SHOWN_REQUIRED])
     kind = SelectField(
         "Kind", choices=[SelectChoice(kind.value, kind.value.title()) for kind in PartnerKind]
     )
-    location = StringField("Location", validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField("Description", validators=[Length(max=5000)])
-    website = URLField(
-        "Website",
-        validators=[
-            Optional(),
-            Regexp(r"^https?://", message="Enter an address starting with http:// or https://."),
-            URL(message="Enter a full web address."),
-            Length(max=300),
-        ],
-    )
-    contact_name = StringField("Contact name", validators=[Optional(), Length(max=200)])
-    contact_email = EmailField("Contact email", validators=[Optional(), Email(), Length(max=254)])
+    location = StringField("Location", [SHOWN_REQUIRED])
+    description = TextAreaField("Description")
+    website = URLField("Website")
+    contact_name = StringField("Contact name")
+    contact_email = EmailField("Contact email")
     capability_tags = StringField(
-        "Capability tags",
-        validators=[Length(max=2000)],
-        description="Comma-separated tags from the capability vocabulary.",
+        "Capability tags", description="Comma-separated tags from the capability vocabulary."
     )
     is_published = BooleanField("Published in the public directory", default=True)
 
@@ -43,11 +35,9 @@ class PartnerForm(FlaskForm):
 
 
 class CapabilityForm(FlaskForm):
-    label = StringField("Label", validators=[DataRequired(), Length(max=120)])
+    label = StringField("Label", [SHOWN_REQUIRED])
     slug = StringField(
-        "Slug",
-        validators=[Optional(), Length(max=80)],
-        description="Letters, digits and hyphens; made from the label when left empty.",
+        "Slug", description="Letters, digits and hyphens; made from the label when left empty."
     )
 
 
@@ -58,7 +48,7 @@ class MergeCapabilitiesForm(FlaskForm):
 
 class LinkForm(FlaskForm):
     partner = SelectField("Partner", coerce=int)
-    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField("Reason", [SHOWN_REQUIRED])
 
 
 class LinkStatusForm(FlaskForm):

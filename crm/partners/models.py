@@ -2,29 +2,28 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Enum,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import utcnow
 from crm.extensions import db
+from crm.vocabulary.models import Capability
 
 if TYPE_CHECKING:
     from crm.auth.models import User
     from crm.events.models import Event
     from crm.leads.models import Company
-
-
-class Capability(db.Model):
-    """A tag in the shared vocabulary of what partners offer and what leads need."""
-
-    __tablename__ = "capabilities"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    label: Mapped[str] = mapped_column(String(120))
-
-    def __repr__(self) -> str:
-        return f"<Capability {self.slug}>"
 
 
 partner_capabilities = Table(
@@ -49,7 +48,7 @@ class Partner(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[PartnerKind] = mapped_column(
-        Enum(PartnerKind, name="partner_kind", native_enum=False)
+        Enum(PartnerKind, name="partner_kind", native_enum=False, create_constraint=True)
     )
     location: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -63,6 +62,16 @@ class Partner(db.Model):
     capabilities: Mapped[list[Capability]] = relationship(
         secondary=partner_capabilities, order_by=Capability.label
     )
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Shown to visitors: in the directory, the API and the registration form."""
+        return self.is_published and not self.is_archived
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.is_published.is_(True), cls.is_archived.is_(False))
 
     def __repr__(self) -> str:
         return f"<Partner {self.slug}>"
@@ -99,11 +108,11 @@ class PartnerLink(db.Model):
     )
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[LinkStatus] = mapped_column(
-        Enum(LinkStatus, name="partner_link_status", native_enum=False),
+        Enum(LinkStatus, name="partner_link_status", native_enum=False, create_constraint=True),
         default=LinkStatus.suggested,
     )
     source: Mapped[LinkSource] = mapped_column(
-        Enum(LinkSource, name="partner_link_source", native_enum=False)
+        Enum(LinkSource, name="partner_link_source", native_enum=False, create_constraint=True)
     )
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -135,10 +144,10 @@ class PartnerLinkChange(db.Model):
         ForeignKey("partner_links.id", ondelete="CASCADE"), index=True
     )
     from_status: Mapped[LinkStatus | None] = mapped_column(
-        Enum(LinkStatus, name="partner_link_status", native_enum=False)
+        Enum(LinkStatus, name="from_status", native_enum=False, create_constraint=True)
     )
     to_status: Mapped[LinkStatus] = mapped_column(
-        Enum(LinkStatus, name="partner_link_status", native_enum=False)
+        Enum(LinkStatus, name="to_status", native_enum=False, create_constraint=True)
     )
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)

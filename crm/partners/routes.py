@@ -4,14 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from crm.auth.access import role_required
 from crm.auth.models import Role
 from crm.extensions import db
+from crm.forms import show_refusals
 from crm.leads.models import Company
+from crm.leads.services import company_by_id
 from crm.partners import services
 from crm.partners.forms import (
     CapabilityForm,
@@ -20,14 +20,10 @@ from crm.partners.forms import (
     MergeCapabilitiesForm,
     PartnerForm,
 )
-from crm.partners.models import (
-    Capability,
-    LinkSource,
-    LinkStatus,
-    Partner,
-    PartnerKind,
-    PartnerLink,
-)
+from crm.partners.models import LinkSource, LinkStatus, Partner, PartnerKind, PartnerLink
+from crm.refusals import Refusals, Refused
+from crm.vocabulary import services as vocabulary
+from crm.vocabulary.models import Capability
 
 blueprint = Blueprint("partners", __name__)
 
@@ -37,14 +33,11 @@ def is_reader() -> bool:
 
 
 def partner_or_404(slug: str) -> Partner:
-    partner = db.session.scalar(select(Partner).where(Partner.slug == slug))
-    if partner is None:
-        abort(404)
-    return partner
+    return services.partner_by_slug(slug) or abort(404)
 
 
 def company_or_404(company_id: int) -> Company:
-    return db.get_or_404(Company, company_id)
+    return company_by_id(company_id) or abort(404)
 
 
 def link_or_404(link_id: int) -> PartnerLink:
@@ -66,14 +59,7 @@ def back_to(link: PartnerLink) -> Response:
 
 @blueprint.get("/partners/")
 def directory() -> ResponseReturnValue:
-    query = (
-        select(Partner)
-        .options(selectinload(Partner.capabilities))
-        .order_by(Partner.is_archived, Partner.name)
-    )
-    if not is_reader():
-        query = query.where(Partner.is_published, ~Partner.is_archived)
-    partners = db.session.scalars(query).all()
+    partners = services.directory(include_hidden=is_reader())
     return render_template("partners/directory.html", partners=partners)
 
 
@@ -81,7 +67,7 @@ def directory() -> ResponseReturnValue:
 def detail(slug: str) -> ResponseReturnValue:
     partner = partner_or_404(slug)
     if not is_reader():
-        if not partner.is_published or partner.is_archived:
+        if not partner.is_public:
             abort(404)
         return render_template("partners/detail.html", partner=partner)
     return render_template(
@@ -89,11 +75,11 @@ def detail(slug: str) -> ResponseReturnValue:
         partner=partner,
         links_by_status=services.links_of_partner_by_status(partner),
         matching_leads=services.matching_leads_for(partner),
-        allowed_transitions=services.ALLOWED_TRANSITIONS,
     )
 
 
 def save_partner_from(form: PartnerForm, partner: Partner | None) -> Partner | None:
+    """The saved partner, or None with the refusals shown on the form."""
     try:
         return services.save_partner(
             partner,
@@ -107,16 +93,18 @@ def save_partner_from(form: PartnerForm, partner: Partner | None) -> Partner | N
             capability_names=form.capability_names(),
             is_published=form.is_published.data,
         )
-    except services.UnknownCapabilities as error:
-        form.capability_tags.errors = [str(error)]
+    except Refusals as error:
+        show_refusals(form, error, {"capabilities": "capability_tags"})
         return None
 
 
 def render_partner_form(form: PartnerForm, partner: Partner | None) -> ResponseReturnValue:
-    vocabulary = db.session.scalars(select(Capability).order_by(Capability.label)).all()
     status = 422 if form.errors else 200
     return render_template(
-        "partners/edit.html", form=form, partner=partner, vocabulary=vocabulary
+        "partners/edit.html",
+        form=form,
+        partner=partner,
+        vocabulary=vocabulary.all_capabilities(),
     ), status
 
 
@@ -127,7 +115,6 @@ def create() -> ResponseReturnValue:
     if form.validate_on_submit():
         partner = save_partner_from(form, None)
         if partner is not None:
-            db.session.commit()
             flash(f"Partner {partner.name} added.", "success")
             return redirect(url_for("partners.detail", slug=partner.slug))
     return render_partner_form(form, None)
@@ -142,7 +129,6 @@ def edit(slug: str) -> ResponseReturnValue:
         form.kind.data = partner.kind.value
         form.capability_tags.data = ", ".join(c.slug for c in partner.capabilities)
     if form.validate_on_submit() and save_partner_from(form, partner) is not None:
-        db.session.commit()
         flash(f"Partner {partner.name} saved.", "success")
         return redirect(url_for("partners.detail", slug=partner.slug))
     return render_partner_form(form, partner)
@@ -150,7 +136,6 @@ def edit(slug: str) -> ResponseReturnValue:
 
 def set_archived(slug: str, is_archived: bool) -> ResponseReturnValue:
     partner = services.set_partner_archived(partner_or_404(slug), is_archived)
-    db.session.commit()
     flash(f"{partner.name} {'archived' if is_archived else 'restored'}.", "success")
     return redirect(url_for("partners.detail", slug=partner.slug))
 
@@ -173,10 +158,9 @@ def delete(slug: str) -> ResponseReturnValue:
     partner = partner_or_404(slug)
     try:
         services.delete_partner(partner)
-    except services.PartnerError as error:
-        flash(str(error), "error")
+    except Refused as error:
+        flash(error.message, "error")
         return redirect(url_for("partners.detail", slug=partner.slug))
-    db.session.commit()
     flash(f"Partner {partner.name} deleted.", "success")
     return redirect(url_for("partners.directory"))
 
@@ -185,7 +169,7 @@ def delete(slug: str) -> ResponseReturnValue:
 
 
 def offer_capabilities(merge_form: MergeCapabilitiesForm) -> list[Capability]:
-    capabilities = list(db.session.scalars(select(Capability).order_by(Capability.label)))
+    capabilities = vocabulary.all_capabilities()
     choices = [(c.id, f"{c.label} ({c.slug})") for c in capabilities]
     merge_form.merged.choices = choices
     merge_form.into.choices = choices
@@ -210,11 +194,10 @@ def capabilities() -> ResponseReturnValue:
     form = CapabilityForm()
     if form.validate_on_submit():
         try:
-            capability = services.add_capability(form.label.data or "", form.slug.data or "")
-        except services.PartnerError as error:
-            form.slug.errors = [str(error)]
+            capability = vocabulary.add_capability(form.label.data or "", form.slug.data or "")
+        except Refused as error:
+            show_refusals(form, error)
         else:
-            db.session.commit()
             flash(f"Tag {capability.label} added.", "success")
             return redirect(url_for("partners.capabilities"))
     return render_vocabulary(form, MergeCapabilitiesForm(formdata=None))
@@ -227,13 +210,12 @@ def rename_capability(capability_id: int) -> ResponseReturnValue:
     form = CapabilityForm(obj=capability)
     if form.validate_on_submit():
         try:
-            services.rename_capability(
+            vocabulary.rename_capability(
                 capability, label=form.label.data or "", slug=form.slug.data or ""
             )
-        except services.PartnerError as error:
-            form.slug.errors = [str(error)]
+        except Refused as error:
+            show_refusals(form, error)
         else:
-            db.session.commit()
             flash(f"Tag renamed to {capability.label}.", "success")
             return redirect(url_for("partners.capabilities"))
     status = 422 if form.errors else 200
@@ -250,13 +232,13 @@ def merge_capabilities() -> ResponseReturnValue:
     if form.validate_on_submit():
         merged = capability_or_404(form.merged.data)
         into = capability_or_404(form.into.data)
+        merged_label = merged.label
         try:
-            services.merge_capabilities(merged, into)
-        except services.PartnerError as error:
-            form.into.errors = [str(error)]
+            vocabulary.merge_capabilities(merged, into)
+        except Refused as error:
+            show_refusals(form, error)
         else:
-            db.session.commit()
-            flash(f"Tag {merged.label} merged into {into.label}.", "success")
+            flash(f"Tag {merged_label} merged into {into.label}.", "success")
             return redirect(url_for("partners.capabilities"))
     return render_vocabulary(CapabilityForm(formdata=None), form)
 
@@ -266,25 +248,18 @@ def merge_capabilities() -> ResponseReturnValue:
 
 def company_partner_section(company: Company, link_form: LinkForm | None = None) -> Markup:
     """The partner links and suggestions of one company, for inclusion in the company's page."""
-    links = services.links_of_company(company)
     if link_form is None:
         link_form = LinkForm(formdata=None)
-    linked = {link.partner_id for link in links}
     link_form.partner.choices = [
-        (partner.id, partner.name)
-        for partner in db.session.scalars(
-            select(Partner).where(~Partner.is_archived).order_by(Partner.name)
-        )
-        if partner.id not in linked
+        (partner.id, partner.name) for partner in services.linkable_partners(company)
     ]
     return Markup(
         render_template(
             "partners/_company_partners.html",
             company=company,
-            links=links,
+            links=services.links_of_company(company),
             ranking=services.suggestions_for(company),
             link_form=link_form,
-            allowed_transitions=services.ALLOWED_TRANSITIONS,
             can_edit=current_user.has_role(Role.staff),
         )
     )
@@ -293,6 +268,10 @@ def company_partner_section(company: Company, link_form: LinkForm | None = None)
 @blueprint.app_template_global()
 def partners_of_company(company: Company) -> Markup:
     return company_partner_section(company)
+
+
+blueprint.add_app_template_global(services.manual_statuses, "manual_statuses")
+blueprint.add_app_template_global(services.can_introduce, "can_introduce")
 
 
 @blueprint.route("/companies/<int:company_id>/partners", methods=["GET", "POST"])
@@ -304,21 +283,23 @@ def for_company(company_id: int) -> ResponseReturnValue:
         if not current_user.has_role(Role.staff):
             abort(403)
         form.partner.choices = [
-            (partner.id, partner.name)
-            for partner in db.session.scalars(select(Partner).where(~Partner.is_archived))
+            (partner.id, partner.name) for partner in services.linkable_partners()
         ]
         if form.validate_on_submit():
             partner = db.get_or_404(Partner, form.partner.data)
-            services.link_company_to_partner(
-                company,
-                partner,
-                reason=form.reason.data or "",
-                source=LinkSource.staff,
-                by=current_user,
-            )
-            db.session.commit()
-            flash(f"{company.name} linked to {partner.name}.", "success")
-            return redirect(url_for("partners.for_company", company_id=company.id))
+            try:
+                services.link_company_to_partner(
+                    company,
+                    partner,
+                    reason=form.reason.data or "",
+                    source=LinkSource.staff,
+                    by=current_user,
+                )
+            except Refused as error:
+                show_refusals(form, error)
+            else:
+                flash(f"{company.name} linked to {partner.name}.", "success")
+                return redirect(url_for("partners.for_company", company_id=company.id))
     status = 422 if form.errors else 200
     return render_template(
         "partners/company.html", company=company, section=company_partner_section(company, form)
@@ -333,10 +314,9 @@ def suggestion_action(company_id: int, partner_id: int, accept: bool) -> Respons
             services.accept_suggestion(company, partner, current_user)
         else:
             services.dismiss_suggestion(company, partner, current_user)
-    except services.PartnerError as error:
-        flash(str(error), "error")
+    except Refused as error:
+        flash(error.message, "error")
     else:
-        db.session.commit()
         verb = "linked to" if accept else "will no longer be suggested for"
         flash(f"{partner.name} {verb} {company.name}.", "success")
     return redirect(url_for("partners.for_company", company_id=company.id))
@@ -367,10 +347,9 @@ def change_link_status(link_id: int) -> ResponseReturnValue:
         return back_to(link)
     try:
         services.change_link_status(link, LinkStatus(form.status.data), current_user)
-    except services.PartnerError as error:
-        flash(str(error), "error")
+    except Refused as error:
+        flash(error.message, "error")
     else:
-        db.session.commit()
         flash(f"Link to {link.partner.name} is now {link.status.label.lower()}.", "success")
     return back_to(link)
 
@@ -381,9 +360,8 @@ def introduce(link_id: int) -> ResponseReturnValue:
     link = link_or_404(link_id)
     try:
         message = services.introduce(link, current_user)
-    except services.PartnerError as error:
-        flash(str(error), "error")
+    except Refused as error:
+        flash(error.message, "error")
     else:
-        db.session.commit()
         flash(f"Introduction to {link.partner.name} queued for {message.to_email}.", "success")
     return back_to(link)

@@ -1,22 +1,21 @@
-"""Partner directory, capability vocabulary, company↔partner links and matchmaking."""
+"""Partner directory, company↔partner links with their lifecycle, and matchmaking."""
 
 import re
-import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from email_validator import EmailNotValidError, validate_email
 from flask import render_template
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from crm.auth.models import User
-from crm.events.models import Event
 from crm.extensions import db
-from crm.leads.models import ActivityKind, Company, Stage, company_needs
+from crm.leads.models import OPEN_STAGES, ActivityKind, Company, company_needs
 from crm.leads.timeline import record_activity
 from crm.mail.models import OutboxMessage
 from crm.mail.outbox import queue_mail
 from crm.partners.models import (
-    Capability,
     DismissedSuggestion,
     LinkSource,
     LinkStatus,
@@ -24,9 +23,15 @@ from crm.partners.models import (
     PartnerKind,
     PartnerLink,
     PartnerLinkChange,
-    partner_capabilities,
 )
 from crm.partners.ranking import Ranking, Suggestion, rank_partners
+from crm.refusals import Conflict, Refused, refuse_any
+from crm.rules import bounded_text, refusals_of, required_text
+from crm.vocabulary.models import Capability
+from crm.vocabulary.services import capabilities_named, slug_from
+
+if TYPE_CHECKING:
+    from crm.events.models import Event
 
 ALLOWED_TRANSITIONS: dict[LinkStatus, tuple[LinkStatus, ...]] = {
     LinkStatus.suggested: (LinkStatus.introduced, LinkStatus.declined),
@@ -36,94 +41,16 @@ ALLOWED_TRANSITIONS: dict[LinkStatus, tuple[LinkStatus, ...]] = {
     LinkStatus.declined: (LinkStatus.suggested,),
 }
 
-OPEN_LEAD_STAGES = (Stage.enquiry, Stage.qualified, Stage.active, Stage.site_visit, Stage.decision)
 MATCHING_LEADS_SHOWN = 20
 RESERVED_PARTNER_SLUGS = frozenset({"new", "capabilities", "links"})
-
-
-class PartnerError(Exception):
-    """A partner operation that the rules do not allow; the message is shown to staff."""
-
-
-class UnknownCapabilities(PartnerError):
-    def __init__(self, unknown: list[str]) -> None:
-        super().__init__("Unknown capability tag: " + ", ".join(unknown) + ".")
-        self.unknown = unknown
-
-
-class TransitionNotAllowed(PartnerError):
-    def __init__(self, from_status: LinkStatus, to_status: LinkStatus) -> None:
-        super().__init__(
-            f"A link cannot move from {from_status.label.lower()} to {to_status.label.lower()}."
-        )
-
-
-def slug_from(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-# --- capability vocabulary -------------------------------------------------------------------
-
-
-def capabilities_named(names: Iterable[str]) -> list[Capability]:
-    """The tags given by slug or label (any case); unknown ones are rejected, not created."""
-    wanted = [name.strip() for name in names if name.strip()]
-    known = list(db.session.scalars(select(Capability)))
-    by_name = {c.slug.lower(): c for c in known} | {c.label.lower(): c for c in known}
-    unknown = [name for name in wanted if name.lower() not in by_name]
-    if unknown:
-        raise UnknownCapabilities(unknown)
-    return list({by_name[name.lower()].id: by_name[name.lower()] for name in wanted}.values())
-
-
-def ensure_free_slug(slug: str, *, except_for: Capability | None = None) -> str:
-    if not slug:
-        raise PartnerError("The slug needs at least one letter or digit.")
-    taken = db.session.scalar(select(Capability).where(Capability.slug == slug))
-    if taken is not None and taken is not except_for:
-        raise PartnerError(f"The tag “{slug}” exists already.")
-    return slug
-
-
-def add_capability(label: str, slug: str = "") -> Capability:
-    capability = Capability(label=label.strip(), slug=ensure_free_slug(slug_from(slug or label)))
-    db.session.add(capability)
-    db.session.flush()
-    return capability
-
-
-def rename_capability(capability: Capability, *, label: str, slug: str) -> Capability:
-    """Companies and partners refer to the tag by id, so their tags follow the new name."""
-    capability.slug = ensure_free_slug(slug_from(slug or label), except_for=capability)
-    capability.label = label.strip()
-    db.session.flush()
-    return capability
-
-
-def merge_capabilities(merged: Capability, into: Capability) -> Capability:
-    """Re-point every company need and partner capability to ``into``, then delete ``merged``."""
-    if merged.id == into.id:
-        raise PartnerError("Choose two different tags to merge.")
-    for table, owner in (
-        (company_needs, company_needs.c.company_id),
-        (partner_capabilities, partner_capabilities.c.partner_id),
-    ):
-        owners_of_merged = select(owner).where(table.c.capability_id == merged.id)
-        owners_of_into = select(owner).where(table.c.capability_id == into.id)
-        db.session.execute(
-            insert(table).from_select(
-                [owner.name, "capability_id"],
-                select(owner, literal(into.id)).where(
-                    owner.in_(owners_of_merged), owner.not_in(owners_of_into)
-                ),
-            )
-        )
-        db.session.execute(delete(table).where(table.c.capability_id == merged.id))
-    db.session.delete(merged)
-    db.session.flush()
-    db.session.expire_all()
-    return into
+WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+PARTNER_TEXT_LIMITS = {
+    "name": 200,
+    "location": 120,
+    "description": 5000,
+    "website": 300,
+    "contact_name": 200,
+}
 
 
 # --- partners --------------------------------------------------------------------------------
@@ -140,6 +67,35 @@ def unique_partner_slug(name: str) -> str:
     return slug
 
 
+def partner_refusals(texts: dict[str, str | None]) -> list[Refused]:
+    refusals = refusals_of(
+        *(required_text(field, texts.get(field)) for field in ("name", "location")),
+        *(
+            bounded_text(field, texts.get(field), limit)
+            for field, limit in PARTNER_TEXT_LIMITS.items()
+        ),
+    )
+    if texts.get("website") and not WEB_ADDRESS.match(texts["website"] or ""):
+        refusals.append(
+            Refused(
+                "invalid_website",
+                "website",
+                "Enter a full address starting with http:// or https://.",
+            )
+        )
+    return refusals
+
+
+def normalised_partner_email(email: str | None) -> str | None:
+    if not (email or "").strip():
+        return None
+    assert email is not None
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise Refused("invalid_email", "contact_email", "Not a valid email address.") from error
+
+
 def save_partner(
     partner: Partner | None,
     *,
@@ -153,8 +109,24 @@ def save_partner(
     capability_names: Iterable[str],
     is_published: bool,
 ) -> Partner:
-    """Create (``partner`` None) or update a partner; unknown capability tags are rejected."""
-    capabilities = capabilities_named(capability_names)
+    """Create (``partner`` None) or update a partner; unknown capability tags are refused."""
+    texts = {
+        "name": name,
+        "location": location,
+        "description": description,
+        "website": website,
+        "contact_name": contact_name,
+    }
+    refusals = partner_refusals(texts)
+    try:
+        contact_email = normalised_partner_email(contact_email)
+    except Refused as refusal:
+        refusals.append(refusal)
+    try:
+        capabilities = capabilities_named(capability_names, field="capabilities")
+    except Refused as refusal:
+        refusals.append(refusal)
+    refuse_any(refusals)
     if partner is None:
         partner = Partner(slug=unique_partner_slug(name))
         db.session.add(partner)
@@ -162,9 +134,9 @@ def save_partner(
     partner.kind = kind
     partner.location = location.strip()
     partner.description = description.strip()
-    partner.website = website or None
-    partner.contact_name = contact_name or None
-    partner.contact_email = contact_email.lower() if contact_email else None
+    partner.website = (website or "").strip() or None
+    partner.contact_name = (contact_name or "").strip() or None
+    partner.contact_email = contact_email
     partner.capabilities = capabilities
     partner.is_published = is_published
     db.session.flush()
@@ -182,9 +154,12 @@ def delete_partner(partner: Partner) -> None:
         select(func.count()).select_from(PartnerLink).where(PartnerLink.partner_id == partner.id)
     )
     if links:
-        raise PartnerError(
-            f"{partner.name} is linked to {links} compan{'y' if links == 1 else 'ies'} and "
-            "cannot be deleted; archive it instead."
+        raise Conflict(
+            "partner_linked",
+            None,
+            "{name} is linked to {count} companies and cannot be deleted; archive it instead.",
+            name=partner.name,
+            count=links,
         )
     db.session.execute(
         delete(DismissedSuggestion).where(DismissedSuggestion.partner_id == partner.id)
@@ -211,10 +186,20 @@ def link_company_to_partner(
     reason: str,
     source: LinkSource,
     by: User | None,
-    event: Event | None = None,
+    event: "Event | None" = None,
 ) -> PartnerLink:
     """Link a lead to a partner; linking them again updates the reason of the existing link."""
+    if partner.is_archived:
+        raise Refused(
+            "partner_archived",
+            "partner",
+            "{name} is archived: restore it first.",
+            name=partner.name,
+        )
+    refuse_any(refusals_of(bounded_text("reason", reason, 2000)))
     link = link_between(company, partner)
+    if link is None and not reason.strip():
+        raise Refused("required", "reason", "Say why the company and the partner fit.")
     if link is not None:
         link.reason = reason.strip() or link.reason
         link.event = link.event or event
@@ -235,13 +220,40 @@ def link_company_to_partner(
     return link
 
 
-def change_link_status(link: PartnerLink, to: LinkStatus, by: User | None) -> PartnerLink:
+def move_link(link: PartnerLink, to: LinkStatus, by: User | None) -> PartnerLink:
+    """The one way a link changes status: checks the move and records who and when."""
     if to not in ALLOWED_TRANSITIONS[link.status]:
-        raise TransitionNotAllowed(link.status, to)
+        raise Refused(
+            "link_move_not_allowed",
+            "status",
+            "A link cannot move from {current} to {to}.",
+            current=link.status.label.lower(),
+            to=to.label.lower(),
+        )
     link.changes.append(PartnerLinkChange(from_status=link.status, to_status=to, changed_by=by))
     link.status = to
     db.session.flush()
     return link
+
+
+def change_link_status(link: PartnerLink, to: LinkStatus, by: User | None) -> PartnerLink:
+    """A status staff set by hand; ``introduced`` comes only with the introduction mail."""
+    if to is LinkStatus.introduced:
+        raise Refused(
+            "introduce_by_mail",
+            "status",
+            "A link becomes introduced only by sending the introduction mail.",
+        )
+    return move_link(link, to, by)
+
+
+def manual_statuses(link: PartnerLink) -> list[LinkStatus]:
+    """The statuses staff may choose for the link by hand."""
+    return [to for to in ALLOWED_TRANSITIONS[link.status] if to is not LinkStatus.introduced]
+
+
+def can_introduce(link: PartnerLink) -> bool:
+    return LinkStatus.introduced in ALLOWED_TRANSITIONS[link.status]
 
 
 LINK_DETAILS = (
@@ -249,27 +261,6 @@ LINK_DETAILS = (
     selectinload(PartnerLink.created_by),
     selectinload(PartnerLink.event),
 )
-
-
-def move_partner_records(duplicate: Company, survivor: Company) -> None:
-    """Re-point a merged duplicate's partner links and dismissals to the survivor.
-
-    Where both companies have a row for the same partner the survivor's row wins, since a
-    company has at most one link (and one dismissal) per partner.
-    """
-    for model in (PartnerLink, DismissedSuggestion):
-        taken = select(model.partner_id).where(model.company_id == survivor.id)
-        db.session.execute(
-            delete(model)
-            .where(model.company_id == duplicate.id, model.partner_id.in_(taken))
-            .execution_options(synchronize_session=False)
-        )
-        db.session.execute(
-            update(model)
-            .where(model.company_id == duplicate.id)
-            .values(company_id=survivor.id)
-            .execution_options(synchronize_session=False)
-        )
 
 
 def links_of_company(company: Company) -> list[PartnerLink]:
@@ -350,7 +341,13 @@ def suggestion_for(company: Company, partner: Partner) -> Suggestion[Partner]:
     for suggestion in suggestions_for(company).suggestions:
         if suggestion.partner.id == partner.id:
             return suggestion
-    raise PartnerError(f"{partner.name} is not among the suggestions for {company.name}.")
+    raise Conflict(
+        "not_suggested",
+        "partner",
+        "{partner} is not among the suggestions for {company}.",
+        partner=partner.name,
+        company=company.name,
+    )
 
 
 def accept_suggestion(company: Company, partner: Partner, by: User | None) -> PartnerLink:
@@ -388,7 +385,7 @@ def matching_leads_for(partner: Partner) -> list[tuple[Company, Suggestion[Partn
         select(Company)
         .where(
             ~Company.is_archived,
-            Company.stage.in_(OPEN_LEAD_STAGES),
+            Company.stage.in_(OPEN_STAGES),
             Company.id.in_(needing),
             Company.id.not_in(linked),
             Company.id.not_in(dismissed),
@@ -412,10 +409,13 @@ def introduce(link: PartnerLink, by: User | None) -> OutboxMessage:
     company's timeline."""
     partner, company = link.partner, link.company
     if not partner.contact_email:
-        raise PartnerError(
-            f"{partner.name} has no contact email; add one to the partner before introducing."
+        raise Conflict(
+            "no_contact_email",
+            None,
+            "{name} has no contact email; add one to the partner before introducing.",
+            name=partner.name,
         )
-    change_link_status(link, LinkStatus.introduced, by)
+    move_link(link, LinkStatus.introduced, by)
     introductions = sum(change.to_status is LinkStatus.introduced for change in link.changes)
     context = {"link": link, "partner": partner, "company": company, "sender": by}
     message = queue_mail(
@@ -435,3 +435,57 @@ def introduce(link: PartnerLink, by: User | None) -> OutboxMessage:
         author=by,
     )
     return message
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def directory(*, include_hidden: bool) -> list[Partner]:
+    """The partners by name; unpublished and archived ones only for staff (archived last)."""
+    query = (
+        select(Partner)
+        .options(selectinload(Partner.capabilities))
+        .order_by(Partner.is_archived, Partner.name)
+    )
+    if not include_hidden:
+        query = query.where(Partner.is_public)
+    return list(db.session.scalars(query))
+
+
+def public_partners() -> Select[tuple[Partner]]:
+    return (
+        select(Partner)
+        .where(Partner.is_public)
+        .options(selectinload(Partner.capabilities))
+        .order_by(Partner.name)
+    )
+
+
+def partner_by_slug(slug: str) -> Partner | None:
+    return db.session.scalar(select(Partner).where(Partner.slug == slug))
+
+
+def partner_named(slug: str, field: str = "partner") -> Partner:
+    """The partner with this slug; an unknown slug is refused naming ``field``."""
+    partner = partner_by_slug(slug)
+    if partner is None:
+        raise Refused("unknown_partner", field, "No partner {slug!r}.", slug=slug)
+    return partner
+
+
+def linkable_partners(company: Company | None = None) -> list[Partner]:
+    """Partners staff may link a company to: not archived, not linked to it yet."""
+    query = select(Partner).where(~Partner.is_archived).order_by(Partner.name)
+    if company is not None:
+        linked = select(PartnerLink.partner_id).where(PartnerLink.company_id == company.id)
+        query = query.where(Partner.id.not_in(linked))
+    return list(db.session.scalars(query))
+
+
+def links_query(company: Company) -> Select[tuple[PartnerLink]]:
+    return (
+        select(PartnerLink)
+        .join(PartnerLink.partner)
+        .where(PartnerLink.company_id == company.id)
+        .order_by(Partner.name, PartnerLink.id)
+    )

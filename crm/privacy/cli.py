@@ -3,8 +3,8 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from crm.extensions import db
 from crm.privacy.services import erase_person, personal_data
+from crm.unit_of_work import unit_of_work
 
 
 @click.group()
@@ -24,10 +24,10 @@ def export(email: str) -> None:
 @click.argument("email")
 @click.confirmation_option(prompt="Erase this person's data for good?")
 @with_appcontext
+@unit_of_work
 def erase(email: str) -> None:
     """Delete or anonymise everything stored about EMAIL."""
     report = erase_person(email)
-    db.session.commit()
     click.echo(
         f"{report.contacts_deleted} contacts deleted, {report.registrations_anonymised} "
         f"registrations anonymised, {report.messages_scrubbed} mails scrubbed, "

@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 
 from crm.auth.access import role_required
 from crm.auth.models import Role
-from crm.extensions import db
 from crm.privacy.forms import PrivacyRequestForm
 from crm.privacy.services import erase_person, personal_data
 
@@ -25,7 +24,6 @@ def index() -> ResponseReturnValue:
                 form.confirm_erasure.errors.append("Tick the box to confirm the erasure.")
                 return render_template("privacy/index.html", form=form), 422
             report = erase_person(email)
-            db.session.commit()
             flash(
                 f"Erased: {report.contacts_deleted} contacts deleted, "
                 f"{report.registrations_anonymised} registrations anonymised, "

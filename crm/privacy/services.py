@@ -12,7 +12,8 @@ from sqlalchemy import or_, select
 from crm.events.models import Registration
 from crm.extensions import db
 from crm.leads.models import Activity, Contact
-from crm.mail.models import OutboxMessage, OutboxStatus
+from crm.mail.models import OutboxMessage
+from crm.mail.services import cancel_pending_to
 
 ERASED = "[erased]"
 ERASED_NAME = "Erased person"
@@ -96,9 +97,8 @@ def erase_person(email: str) -> ErasureReport:
         registration.position = None
         registration.answers = {}  # may hold dietary or access needs: health data
         registration.contact = None
+    cancel_pending_to(email)
     for message in messages:
-        if message.status is OutboxStatus.pending:
-            message.status = OutboxStatus.cancelled
         message.to_email = f"erased-{message.id}@erased.invalid"
         message.to_name = ""
         message.text_body = ERASED

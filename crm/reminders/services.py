@@ -158,7 +158,6 @@ def queue_due_reminders(now: datetime) -> list[DueReminder]:
 
 
 def queue_due_reminders_now() -> str:
-    """The worker's step: queue what is due now and commit."""
+    """The worker's step: queue what is due now."""
     reminders = queue_due_reminders(utcnow())
-    db.session.commit()
     return f"{len(reminders)} reminders queued" if reminders else ""

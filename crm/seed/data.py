@@ -286,16 +286,28 @@ DEMO_REGISTRANTS = [
         "Astrid Lindqvist",
         "astrid.lindqvist@nordlicht-isotopes.example",
         "Demo: Nordlicht Isotopes AB",
+        "SE",
     ),
-    ("Daniel Brooks", "d.brooks@atlantic-theranostics.example", "Demo: Atlantic Theranostics Inc."),
-    ("Lena Hofer", "lena.hofer@alpenglow-diagnostics.example", "Demo: Alpenglow Diagnostics GmbH"),
-    ("Haruto Sato", "h.sato@sakura-radiopharma.example", "Demo: Sakura Radiopharma K.K."),
+    (
+        "Daniel Brooks",
+        "d.brooks@atlantic-theranostics.example",
+        "Demo: Atlantic Theranostics Inc.",
+        "US",
+    ),
+    (
+        "Lena Hofer",
+        "lena.hofer@alpenglow-diagnostics.example",
+        "Demo: Alpenglow Diagnostics GmbH",
+        "AT",
+    ),
+    ("Haruto Sato", "h.sato@sakura-radiopharma.example", "Demo: Sakura Radiopharma K.K.", "JP"),
     (
         "Zsófia Kovács",
         "zsofia.kovacs@danube-isotopes.example",
         "Demo: Danube Isotope Services Kft.",
+        "HU",
     ),
-    ("Erik Nyberg", "erik.nyberg@nordlicht-isotopes.example", "Demo: Nordlicht Isotopes AB"),
+    ("Erik Nyberg", "erik.nyberg@nordlicht-isotopes.example", "Demo: Nordlicht Isotopes AB", "SE"),
 ]
 
 DEMO_EVENT = {

@@ -21,9 +21,10 @@ from crm.leads.models import ActivityKind, Company, InvestmentType, LeadSource, 
 from crm.leads.timeline import record_activity
 from crm.mail import services as outbox
 from crm.mail.models import OutboxMessage, OutboxStatus
-from crm.partners.models import Capability, LinkSource, LinkStatus, Partner
+from crm.partners.models import LinkSource, LinkStatus, Partner
 from crm.partners.services import change_link_status, link_company_to_partner
 from crm.seed import data
+from crm.vocabulary.models import Capability
 
 UPCOMING_DAYS_AHEAD = 60
 FULL_DAYS_AHEAD = 40
@@ -101,7 +102,12 @@ def demo_company(
         )
     today = leads.office_today()
     for title, due_in_days in entry["tasks"]:
-        leads.create_task(company, title, today + timedelta(days=due_in_days), owner=owner)
+        leads.create_task(
+            company,
+            title,
+            today + timedelta(days=due_in_days),
+            owner_id=owner.id if owner else None,
+        )
     return company
 
 
@@ -134,7 +140,7 @@ def demo_event(
     event.ends_at = datetime.combine(day, time(16, 0), event.zone)
     db.session.add(event)
     db.session.flush()
-    for index, (name, email, company) in enumerate(data.DEMO_REGISTRANTS[:registrants]):
+    for index, (name, email, company, country) in enumerate(data.DEMO_REGISTRANTS[:registrants]):
         events.register(
             event,
             events.RegistrationDetails(
@@ -142,7 +148,7 @@ def demo_event(
                 email=email,
                 company_name=company,
                 consent=True,
-                country=None,
+                country=country,
                 language="de" if index == 4 else "en",
                 answers={"dietary": "vegetarian" if index % 2 else "none"}
                 if event.questions

@@ -5,9 +5,10 @@ from sqlalchemy import select
 from crm.events.models import Event, EventStatus
 from crm.events.planning import default_organiser
 from crm.extensions import db
-from crm.partners.models import Capability, Partner, PartnerKind
+from crm.partners.models import Partner, PartnerKind
 from crm.seed import data
 from crm.seed.demo import seed_demo
+from crm.vocabulary.models import Capability
 
 
 def seed_capabilities() -> dict[str, Capability]:

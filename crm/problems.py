@@ -7,6 +7,8 @@ from flask_smorest import Api
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
+from crm.refusals import Conflict, Refusals, Refused, each_refusal
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -18,6 +20,9 @@ class ProblemSchema(Schema):
     errors = fields.Dict(metadata={"description": "messages per location and field"})
     duplicate_ids = fields.List(
         fields.Integer(), metadata={"description": "companies that look like the one sent (409)"}
+    )
+    codes = fields.List(
+        fields.String(), metadata={"description": "the rules that refused the request"}
     )
 
 
@@ -64,4 +69,39 @@ def problem(error: HTTPException) -> Response:
             response.headers[name] = value
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
+    return response
+
+
+def api_field(field: str | None) -> str:
+    """The request field a service's refusal names, as the API calls it."""
+    if field is None:
+        return "json"
+    return "answers" if field.startswith("question_") else field
+
+
+def refusal_problem(error: Refused | Refusals) -> Response:
+    """A refusal as the API answers it: 409 for a conflict, else 422 naming each field."""
+    refusals = each_refusal(error)
+    conflict = next((refusal for refusal in refusals if isinstance(refusal, Conflict)), None)
+    if conflict is not None:
+        status, detail = 409, conflict.message
+    else:
+        status = 422
+        detail = " ".join(refusal.message for refusal in refusals)
+    fields: dict[str, list[str]] = {}
+    for refusal in refusals:
+        fields.setdefault(api_field(refusal.field), []).append(refusal.message)
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": "Conflict" if status == 409 else "Unprocessable Entity",
+        "status": status,
+        "detail": detail,
+        "errors": {"json": fields},
+        "codes": [refusal.code for refusal in refusals],
+    }
+    for refusal in refusals:
+        body.update(refusal.facts)
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = PROBLEM_JSON
     return response

@@ -1,0 +1,38 @@
+"""What every HTML form shares: refusals from the services shown next to their fields."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+from crm.refusals import Refusals, Refused, each_refusal
+
+
+class ShownRequired:
+    """Marks a field as required on the page (the asterisk); the service refuses it empty."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        pass
+
+
+SHOWN_REQUIRED = ShownRequired()
+
+
+def show_refusals(
+    form: FlaskForm,
+    error: Refused | Refusals,
+    fields: Mapping[str | None, str] | None = None,
+    message_of: Callable[[Refused], str] = lambda refusal: refusal.message,
+) -> list[str]:
+    """Put each refusal next to its form field (``fields`` maps the service's field names to the
+    form's where they differ); return the messages that belong to no field of the form."""
+    unplaced = []
+    for refusal in each_refusal(error):
+        name = (fields or {}).get(refusal.field, refusal.field)
+        if name is not None and name in form:
+            form[name].errors = [*form[name].errors, message_of(refusal)]
+        else:
+            unplaced.append(message_of(refusal))
+    return unplaced

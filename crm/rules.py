@@ -1,0 +1,57 @@
+"""Rules every capability applies to values alike: required and bounded text, numbers within a
+range, dates and moments the databases can hold. Each returns the refusal, or None."""
+
+from datetime import UTC, date, datetime
+
+from crm.refusals import Refused
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def required_text(field: str, value: str | None) -> Refused | None:
+    if not (value or "").strip():
+        return Refused("required", field, "This field is required.")
+    return None
+
+
+def bounded_text(field: str, value: str | None, limit: int) -> Refused | None:
+    if value is not None and len(value) > limit:
+        return Refused("too_long", field, "At most {limit} characters.", limit=limit)
+    return None
+
+
+def number_within(field: str, value: int | None, high: int, low: int = 0) -> Refused | None:
+    if value is not None and not low <= value <= high:
+        return Refused("out_of_range", field, "Between {low:,} and {high:,}.", low=low, high=high)
+    return None
+
+
+def _year_refusal(field: str) -> Refused:
+    return Refused(
+        "out_of_range",
+        field,
+        "Give a date between {first} and {last}.",
+        first=FIRST_YEAR,
+        last=LAST_YEAR,
+    )
+
+
+def storable_date(field: str, value: date | None) -> Refused | None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return _year_refusal(field)
+    return None
+
+
+def storable_moment(field: str, value: datetime | None) -> Refused | None:
+    """An aware moment the databases hold in UTC (near year 9999 the conversion overflows)."""
+    if value is None:
+        return None
+    try:
+        utc = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return _year_refusal(field)
+    return None if FIRST_YEAR <= utc.year <= LAST_YEAR else _year_refusal(field)
+
+
+def refusals_of(*checks: Refused | None) -> list[Refused]:
+    return [refusal for refusal in checks if refusal is not None]

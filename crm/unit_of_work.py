@@ -1,0 +1,58 @@
+"""One transaction per request, CLI command and worker step, committed in one place.
+
+Services only flush. A request that answers below 400 is committed after its view has run; any
+other answer, and any exception, rolls everything back, so a refused or failed request leaves
+nothing half-done and the mail it would have queued is never sent. A view whose refusal must
+itself be recorded (a failed login counts towards a lockout) says so with ``keep_changes()``.
+CLI commands get the same through ``@unit_of_work``; the worker commits after each step.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import Flask, Response, g
+
+from crm.extensions import db
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def keep_changes() -> None:
+    """Commit this request's changes even though it answers with an error."""
+    g.keep_changes = True
+
+
+def finish_request(response: Response) -> Response:
+    if response.status_code < 400 or g.get("keep_changes"):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def roll_back_on_error(error: BaseException | None) -> None:
+    if error is not None:
+        db.session.rollback()
+
+
+def install(app: Flask) -> None:
+    app.after_request(finish_request)
+    app.teardown_request(roll_back_on_error)
+
+
+def unit_of_work(command: Callable[P, R]) -> Callable[P, R]:
+    """Commit what a CLI command did when it ends normally; roll back when it fails."""
+
+    @wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            outcome = command(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return outcome
+
+    return run

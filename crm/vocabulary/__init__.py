@@ -1,0 +1,2 @@
+"""The words every capability shares: the capability tags that partners offer and leads need,
+countries, languages and time zones."""
