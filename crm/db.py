@@ -19,7 +19,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Session, registry
+from sqlalchemy.orm import DeclarativeBase, Mapper, Session, registry
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
@@ -70,6 +70,23 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def store_moments_in_utc(mapper: Mapper[Any], model: type) -> None:
+    """A moment set on a model reads back in UTC at once, as it will from the database."""
+    for attribute in mapper.column_attrs:
+        if any(isinstance(column.type, UTCDateTime) for column in attribute.columns):
+            event.listen(getattr(model, attribute.key), "set", in_utc, retval=True)
+
+
+def in_utc(target: Any, value: Any, old_value: Any, initiator: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # refused by the rules before it is stored
+            return value
+    return value
 
 
 def number_range(column: str, low: int, high: int) -> CheckConstraint:

@@ -25,6 +25,8 @@ from crm.auth.services import create_user as create_user_account
 from crm.extensions import db
 from tests.helpers import submit_form
 
+pytest_plugins = ["tests.factories"]
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "CRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )

@@ -30,7 +30,7 @@ def password_refusal(password: str, field: str = "password") -> Refused | None:
         return Refused(
             "password_length",
             field,
-            "The password must have {low} to {high} characters.",
+            "The password must have at least {low} characters (and at most {high}).",
             low=MINIMUM_LENGTH,
             high=MAXIMUM_PASSWORD_LENGTH,
         )

@@ -79,6 +79,8 @@ HEADER_ALIASES: dict[str, str] = {
 NUMBER_FIELDS = ("new_jobs", "safeguarded_jobs", "capex_eur", "likelihood_percent")
 # The column a refusal of a service field is reported under.
 COLUMN_OF = {"owner_id": "owner_email"}
+# The order a row's errors are reported in: the order of the columns a file can have.
+COLUMN_ORDER = list(dict.fromkeys(HEADER_ALIASES.values()))
 
 
 class ImportFileError(Exception):
@@ -201,6 +203,7 @@ class RowChecker:
         row.contact = self.contact(values, row)
         if details["name"]:
             self.check_duplicate(details, row)
+        row.errors.sort(key=column_position)
         return row
 
     def number(self, raw: str, name: str, row: CheckedRow) -> int | None:
@@ -256,6 +259,11 @@ class RowChecker:
         self.seen_names.add(normalised)
         if domain:
             self.seen_domains.add(domain)
+
+
+def column_position(error: str) -> int:
+    column = error.split(":", 1)[0]
+    return COLUMN_ORDER.index(column) if column in COLUMN_ORDER else len(COLUMN_ORDER)
 
 
 def reported(refusal: Refused, prefix: str = "") -> str:

@@ -1,6 +1,5 @@
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -13,7 +12,6 @@ from crm.db import utcnow
 from crm.events.models import Event, EventStatus
 from crm.extensions import db
 from crm.leads.models import Company
-from crm.leads.services import create_company as create_lead
 from crm.seed.services import seed
 from tests.helpers import csrf_token
 
@@ -55,19 +53,6 @@ def seeded(app: Flask) -> None:
         )
     )
     db.session.commit()
-
-
-@pytest.fixture
-def create_company(app: Flask) -> Callable[..., Company]:
-    counter = iter(range(1, 10_000))
-
-    def make(**details: Any) -> Company:
-        number = next(counter)
-        company = create_lead({"name": f"Isotopia {number} GmbH"} | details)
-        db.session.commit()
-        return company
-
-    return make
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from crm.api.models import ApiScope
 from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.leads.models import Company
-from crm.partners.models import PartnerLink
+from crm.partners.models import LinkStatus, PartnerLink
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -214,13 +214,33 @@ def test_staff_move_a_link_on(
 ) -> None:
     headers = token_headers()
     link = client.post(
-        f"/api/v1/companies/{company.id}/partner-links", json={"partner": "hzdr"}, headers=headers
+        f"/api/v1/companies/{company.id}/partner-links",
+        json={"partner": "hzdr", "reason": "PET imaging"},
+        headers=headers,
+    ).json
+    response = client.patch(
+        f"/api/v1/partner-links/{link['id']}", json={"status": "declined"}, headers=headers
+    )
+    assert response.status_code == 200
+    assert response.json["status"] == "declined"
+
+
+def test_introduced_is_refused_naming_the_status_the_mail_alone_sets_it(
+    client: FlaskClient, token_headers: Headers, company: Company
+) -> None:
+    headers = token_headers()
+    link = client.post(
+        f"/api/v1/companies/{company.id}/partner-links",
+        json={"partner": "hzdr", "reason": "PET imaging"},
+        headers=headers,
     ).json
     response = client.patch(
         f"/api/v1/partner-links/{link['id']}", json={"status": "introduced"}, headers=headers
     )
-    assert response.status_code == 200
-    assert response.json["status"] == "introduced"
+    assert response.status_code == 422
+    assert list(response.json["errors"]["json"]) == ["status"]
+    assert response.json["codes"] == ["introduce_by_mail"]
+    assert db.session.get(PartnerLink, link["id"]).status is LinkStatus.suggested
 
 
 def test_a_link_cannot_skip_steps(
@@ -228,7 +248,9 @@ def test_a_link_cannot_skip_steps(
 ) -> None:
     headers = token_headers()
     link = client.post(
-        f"/api/v1/companies/{company.id}/partner-links", json={"partner": "hzdr"}, headers=headers
+        f"/api/v1/companies/{company.id}/partner-links",
+        json={"partner": "hzdr", "reason": "PET imaging"},
+        headers=headers,
     ).json
     response = client.patch(
         f"/api/v1/partner-links/{link['id']}", json={"status": "collaborating"}, headers=headers

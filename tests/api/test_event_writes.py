@@ -68,6 +68,7 @@ def test_moving_an_event_sends_registrants_an_updated_invitation(
             "email": "jane@isotopes.example",
             "company": "Isotopes",
             "consent": True,
+            "country": "DE",
         },
     )
     assert registered.status_code == 201
@@ -116,6 +117,7 @@ def test_capacity_cannot_fall_below_the_confirmed_seats(
                 "email": f"{person}@isotopes.example",
                 "company": "Isotopes",
                 "consent": True,
+                "country": "DE",
             },
         )
     response = client.patch(
@@ -134,6 +136,7 @@ def test_cancelling_through_patch_tells_everyone(
             "email": "jane@isotopes.example",
             "company": "Isotopes",
             "consent": True,
+            "country": "DE",
         },
     )
     response = client.patch(

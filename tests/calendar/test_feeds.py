@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 
 from crm.events.models import Event, EventStatus, Registration
 from crm.extensions import db
+from tests.factories import RADIOPHARMACY_DAY
 
 
 def events_in(body: bytes) -> list[icalendar.Event]:
@@ -17,7 +18,7 @@ def events_in(body: bytes) -> list[icalendar.Event]:
 def test_a_published_event_has_a_calendar_file_that_publishes_it(
     client: FlaskClient, create_event: Callable[..., Event]
 ) -> None:
-    event = create_event(slug="site-tour", title="Site tour")
+    event = create_event(RADIOPHARMACY_DAY, slug="site-tour", title="Site tour")
 
     response = client.get("/events/site-tour.ics")
 
@@ -34,7 +35,7 @@ def test_a_published_event_has_a_calendar_file_that_publishes_it(
 def test_a_draft_event_has_no_calendar_file(
     client: FlaskClient, create_event: Callable[..., Event]
 ) -> None:
-    create_event(slug="secret-plans", status=EventStatus.draft)
+    create_event(RADIOPHARMACY_DAY, slug="secret-plans", status=EventStatus.draft)
 
     assert client.get("/events/secret-plans.ics").status_code == 404
 
@@ -47,7 +48,7 @@ def test_the_calendar_file_wins_over_an_event_page_route(
     app: Flask, create_event: Callable[..., Event]
 ) -> None:
     app.add_url_rule("/events/<slug>", "event_page_stand_in", lambda slug: f"page of {slug}")
-    create_event(slug="site-tour")
+    create_event(RADIOPHARMACY_DAY, slug="site-tour")
 
     response = app.test_client().get("/events/site-tour.ics")
 
@@ -57,9 +58,9 @@ def test_the_calendar_file_wins_over_an_event_page_route(
 def test_the_feed_lists_published_events_only(
     client: FlaskClient, create_event: Callable[..., Event]
 ) -> None:
-    create_event(title="Open day")
-    create_event(title="Board retreat", status=EventStatus.draft)
-    create_event(title="Cancelled fair", status=EventStatus.cancelled)
+    create_event(RADIOPHARMACY_DAY, title="Open day")
+    create_event(RADIOPHARMACY_DAY, title="Board retreat", status=EventStatus.draft)
+    create_event(RADIOPHARMACY_DAY, title="Cancelled fair", status=EventStatus.cancelled)
 
     response = client.get("/calendar.ics")
 
@@ -69,8 +70,10 @@ def test_the_feed_lists_published_events_only(
 def test_the_feed_is_valid_for_vobject(
     client: FlaskClient, create_event: Callable[..., Event]
 ) -> None:
-    create_event()
-    create_event(is_all_day=True, starts_on=date(2025, 11, 3), ends_on=date(2025, 11, 4))
+    create_event(RADIOPHARMACY_DAY)
+    create_event(
+        RADIOPHARMACY_DAY, is_all_day=True, starts_on=date(2025, 11, 3), ends_on=date(2025, 11, 4)
+    )
 
     parsed = vobject.readOne(client.get("/calendar.ics").text, validate=True)
 
@@ -78,9 +81,9 @@ def test_the_feed_is_valid_for_vobject(
 
 
 def test_feed_uids_differ_from_invitation_uids(
-    client: FlaskClient, create_registration: Callable[..., Registration]
+    client: FlaskClient, insert_registration: Callable[..., Registration]
 ) -> None:
-    registration = create_registration()
+    registration = insert_registration()
 
     [component] = events_in(client.get("/calendar.ics").data)
 
@@ -91,7 +94,7 @@ def test_feed_uids_differ_from_invitation_uids(
 def test_an_unchanged_feed_answers_304_to_its_etag(
     client: FlaskClient, create_event: Callable[..., Event]
 ) -> None:
-    create_event()
+    create_event(RADIOPHARMACY_DAY)
     first = client.get("/calendar.ics")
 
     again = client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]})
@@ -103,7 +106,7 @@ def test_an_unchanged_feed_answers_304_to_its_etag(
 def test_a_changed_event_changes_the_etag(
     client: FlaskClient, create_event: Callable[..., Event]
 ) -> None:
-    event = create_event()
+    event = create_event(RADIOPHARMACY_DAY)
     first = client.get("/calendar.ics")
     event.title = "Renamed"
     event.sequence += 1

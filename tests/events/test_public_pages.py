@@ -79,7 +79,7 @@ def test_the_demo_event_is_labelled(
 
 
 def test_registration_form_lists_countries_partners_and_questions(
-    client: FlaskClient, event: Event, partner: object
+    client: FlaskClient, event: Event, rotop: object
 ) -> None:
     page = client.get(f"/events/{event.slug}/register").text
     assert 'value="FR"' in page

@@ -5,11 +5,12 @@ from sqlalchemy import select
 
 from crm.events import services
 from crm.events.models import Event, Registration, RegistrationStatus
-from crm.events.services import RegistrationDetails, RegistrationRefused
+from crm.events.services import RegistrationDetails
 from crm.extensions import db
 from crm.leads.models import Activity, ActivityKind, Company, LeadSource
 from crm.mail.models import OutboxMessage
 from crm.partners.models import Capability, LinkSource, LinkStatus, Partner, PartnerLink
+from crm.refusals import Conflict, Refusals, Refused
 
 
 def test_never_more_confirmed_than_capacity(
@@ -75,14 +76,14 @@ def test_the_registration_appears_on_the_company_timeline(
 
 def test_partners_to_meet_and_needs_are_stored(
     event: Event,
-    partner: Partner,
-    capability: Capability,
+    rotop: Partner,
+    gmp_production: Capability,
     create_registration: Callable[..., Registration],
 ) -> None:
-    registration = create_registration(event, partners_to_meet=[partner], needs=[capability])
-    assert registration.partners_to_meet == [partner]
-    assert registration.needs == [capability]
-    assert capability in registration.company.needs
+    registration = create_registration(event, partners_to_meet=[rotop], needs=[gmp_production])
+    assert registration.partners_to_meet == [rotop]
+    assert registration.needs == [gmp_production]
+    assert gmp_production in registration.company.needs
 
 
 def test_a_second_registration_with_the_same_email_returns_the_first(
@@ -97,9 +98,9 @@ def test_a_second_registration_with_the_same_email_returns_the_first(
 def test_unknown_questions_are_refused(
     event: Event, details: Callable[..., RegistrationDetails]
 ) -> None:
-    with pytest.raises(RegistrationRefused) as refused:
+    with pytest.raises(Refusals) as refused:
         services.register(event, details(answers={"shoe_size": "42"}))
-    assert refused.value.reason == "unknown_answer"
+    assert [(r.code, r.field) for r in refused.value] == [("unknown_answer", "question_shoe_size")]
 
 
 def test_cancelling_a_confirmed_seat_promotes_the_first_waitlisted(
@@ -135,8 +136,9 @@ def test_a_cancelled_registration_cannot_be_confirmed(
 ) -> None:
     registration = create_registration(event)
     services.cancel_registration(registration)
-    with pytest.raises(ValueError):
+    with pytest.raises(Conflict) as refused:
         services.change_status(registration, RegistrationStatus.confirmed)
+    assert refused.value.code == "registration_move_not_allowed"
 
 
 def test_raising_the_capacity_promotes_in_order(
@@ -154,8 +156,9 @@ def test_the_capacity_cannot_drop_below_the_confirmed_seats(
 ) -> None:
     create_registration(event)
     create_registration(event)
-    with pytest.raises(RegistrationRefused):
+    with pytest.raises(Refused) as refused:
         services.change_capacity(event, 1)
+    assert (refused.value.code, refused.value.field) == ("capacity_below_confirmed", "capacity")
 
 
 def test_the_same_email_may_register_again_after_cancelling(
@@ -169,12 +172,12 @@ def test_the_same_email_may_register_again_after_cancelling(
 
 def test_meeting_requests_become_partner_links_with_the_event_as_source(
     event: Event,
-    partner: Partner,
+    rotop: Partner,
     create_registration: Callable[..., Registration],
 ) -> None:
-    registration = create_registration(event, partners_to_meet=[partner])
+    registration = create_registration(event, partners_to_meet=[rotop])
     link = db.session.scalars(select(PartnerLink)).one()
-    assert (link.company_id, link.partner_id) == (registration.company_id, partner.id)
+    assert (link.company_id, link.partner_id) == (registration.company_id, rotop.id)
     assert (link.source, link.status, link.event_id) == (
         LinkSource.event,
         LinkStatus.suggested,
@@ -185,9 +188,9 @@ def test_meeting_requests_become_partner_links_with_the_event_as_source(
 
 def test_a_second_meeting_request_updates_the_existing_link(
     event: Event,
-    partner: Partner,
+    rotop: Partner,
     create_registration: Callable[..., Registration],
 ) -> None:
-    create_registration(event, partners_to_meet=[partner], email="a@isotopes.example")
-    create_registration(event, partners_to_meet=[partner], email="b@isotopes.example")
+    create_registration(event, partners_to_meet=[rotop], email="a@isotopes.example")
+    create_registration(event, partners_to_meet=[rotop], email="b@isotopes.example")
     assert len(db.session.scalars(select(PartnerLink)).all()) == 1

@@ -381,7 +381,11 @@ def test_staff_revoke_a_private_link_and_registering_again_mails_a_new_one(
     services.register(
         event,
         services.RegistrationDetails(
-            name="Anna", email="anna@isotopia.example", company_name="Isotopia", consent=True
+            name="Anna",
+            email="anna@isotopia.example",
+            company_name="Isotopia",
+            consent=True,
+            country="DE",
         ),
     )
     db.session.commit()

@@ -32,7 +32,7 @@ NEW_COMPANY = {
 
 
 def test_staff_create_a_company_with_its_investment_and_site_requirement(
-    staff_client: FlaskClient, capability: Capability
+    staff_client: FlaskClient, hot_cells: Capability
 ) -> None:
     response = submit_form(staff_client, "/leads/new", NEW_COMPANY | {"needs": "hot-cells"})
     assert response.status_code == 302
@@ -42,7 +42,7 @@ def test_staff_create_a_company_with_its_investment_and_site_requirement(
     assert company.investment_type is InvestmentType.new_site
     assert (company.new_jobs, company.capex_eur, company.site_area_m2) == (40, 12_000_000, 2500)
     assert company.needs_hot_cells and not company.needs_gmp
-    assert company.needs == [capability]
+    assert company.needs == [hot_cells]
     assert [change.to_stage.name for change in company.stage_changes] == ["enquiry"]
 
 
@@ -51,7 +51,7 @@ def test_staff_create_a_company_with_its_investment_and_site_requirement(
     [
         ("country", "Germany", "two-letter country code"),
         ("website", "not a url", "full address"),
-        ("new_jobs", "-3", "between 0 and"),
+        ("new_jobs", "-3", "Between 0 and"),
         ("likelihood_percent", "120", "Between 0 and 100"),
         ("estimated_landing_on", "31.02.2027", "Not a valid date"),
     ],
@@ -193,7 +193,7 @@ def test_a_contact_with_a_bad_email_is_refused(staff_client: FlaskClient, compan
         {"name": "Anna", "email": "anna@", "language": "de"},
     )
     assert response.status_code == 422
-    assert "Invalid email address" in response.text
+    assert "Not a valid email address." in response.text
 
 
 def test_staff_see_the_action_forms_on_the_company_page(

@@ -11,11 +11,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crm.extensions import db
-from crm.leads.csv_export import export_lines, safe_cell
+from crm.leads.csv_export import export_lines
 from crm.leads.csv_import import import_companies
 from crm.leads.listing import CompanyFilters
 from crm.leads.models import Company, Stage
 from crm.partners.models import Capability
+from crm.spreadsheets import safe_cell
 from tests.helpers import csrf_token
 
 GERMAN_EXCEL = (
@@ -66,7 +67,7 @@ BAD_FILE = (
 
 
 def test_the_import_report_names_each_bad_row_by_its_line_number(
-    app: Flask, capability: Capability
+    app: Flask, hot_cells: Capability
 ) -> None:
     report = import_companies(BAD_FILE)
     messages = [(error.row_number, error.message.split(":")[0]) for error in report.errors]
@@ -79,14 +80,14 @@ def test_the_import_report_names_each_bad_row_by_its_line_number(
     ]
 
 
-def test_nothing_is_imported_when_a_row_has_errors(app: Flask, capability: Capability) -> None:
+def test_nothing_is_imported_when_a_row_has_errors(app: Flask, hot_cells: Capability) -> None:
     report = import_companies(BAD_FILE)
     db.session.commit()
     assert report.imported == 0
     assert company_names() == []
 
 
-def test_the_valid_rows_are_imported_when_asked_for(app: Flask, capability: Capability) -> None:
+def test_the_valid_rows_are_imported_when_asked_for(app: Flask, hot_cells: Capability) -> None:
     report = import_companies(BAD_FILE, valid_only=True)
     db.session.commit()
     assert report.imported == 2
@@ -119,7 +120,7 @@ def test_a_dry_run_imports_nothing(app: Flask, tmp_path: Path) -> None:
 
 
 def test_the_command_fails_with_the_row_errors(
-    app: Flask, tmp_path: Path, capability: Capability
+    app: Flask, tmp_path: Path, hot_cells: Capability
 ) -> None:
     result = app.test_cli_runner().invoke(args=["leads", "import", str(write(tmp_path, BAD_FILE))])
     assert result.exit_code == 1
@@ -147,7 +148,7 @@ def upload(client: FlaskClient, content: bytes, **options: str) -> str:
 
 
 def test_the_upload_page_shows_the_error_report(
-    staff_client: FlaskClient, capability: Capability
+    staff_client: FlaskClient, hot_cells: Capability
 ) -> None:
     page = upload(staff_client, BAD_FILE)
     assert "Nothing was imported because some rows have errors." in page
@@ -156,7 +157,7 @@ def test_the_upload_page_shows_the_error_report(
 
 
 def test_the_upload_page_imports_the_valid_rows_when_ticked(
-    staff_client: FlaskClient, capability: Capability
+    staff_client: FlaskClient, hot_cells: Capability
 ) -> None:
     page = upload(staff_client, BAD_FILE, import_valid_rows="y")
     assert "Imported 2 of 5 rows." in page

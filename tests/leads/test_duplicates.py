@@ -70,10 +70,10 @@ def add_registration(company: Company, email: str) -> Registration:
 
 
 def test_merging_moves_everything_to_the_survivor_and_records_it(
-    create_company: Callable[..., Company], staff_user: User, capability: Capability
+    create_company: Callable[..., Company], staff_user: User, hot_cells: Capability
 ) -> None:
     survivor = create_company(name="ROTOP Pharmaka GmbH", city=None)
-    duplicate = create_company(name="Rotop Pharmaka", city="Dresden", needs=[capability])
+    duplicate = create_company(name="Rotop Pharmaka", city="Dresden", needs=[hot_cells])
     contact = save_contact(
         duplicate,
         {"name": "Anna Berg", "email": "anna@rotop.example", "language": "de"},
@@ -81,7 +81,7 @@ def test_merging_moves_everything_to_the_survivor_and_records_it(
         consent_version=None,
     )
     note = record_activity(duplicate, ActivityKind.call, "First call")
-    task = create_task(duplicate, "Send offer", date(2030, 1, 1), owner=staff_user)
+    task = create_task(duplicate, "Send offer", date(2030, 1, 1), owner_id=staff_user.id)
     registration = add_registration(duplicate, "anna@rotop.example")
     mail = queue_mail(
         "test:merge",
@@ -103,7 +103,7 @@ def test_merging_moves_everything_to_the_survivor_and_records_it(
     assert db.session.get(FollowUpTask, task.id).company_id == survivor.id
     assert db.session.get(Registration, registration.id).company_id == survivor.id
     assert db.session.get(OutboxMessage, mail.id).company_id == survivor.id
-    assert survivor.needs == [capability]
+    assert survivor.needs == [hot_cells]
     assert survivor.city == "Dresden"
     assert (
         len(
@@ -123,13 +123,13 @@ def test_merging_moves_everything_to_the_survivor_and_records_it(
 
 
 def test_merging_keeps_needs_both_had_once(
-    create_company: Callable[..., Company], staff_user: User, capability: Capability
+    create_company: Callable[..., Company], staff_user: User, hot_cells: Capability
 ) -> None:
-    survivor = create_company(needs=[capability])
-    duplicate = create_company(needs=[capability])
+    survivor = create_company(needs=[hot_cells])
+    duplicate = create_company(needs=[hot_cells])
     merge_companies(survivor, duplicate, by=staff_user)
     db.session.commit()
-    assert survivor.needs == [capability]
+    assert survivor.needs == [hot_cells]
 
 
 def test_the_merge_form_refuses_an_unknown_company(

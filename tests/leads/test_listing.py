@@ -59,13 +59,13 @@ def test_the_list_filters_by_stage_owner_need_and_open_task(
     staff_client: FlaskClient,
     create_company: Callable[..., Company],
     staff_user: User,
-    capability: Capability,
+    hot_cells: Capability,
 ) -> None:
     create_company(name="Plain")
     wanted = create_company(
-        name="Wanted", stage=Stage.active, owner_id=staff_user.id, needs=[capability]
+        name="Wanted", stage=Stage.active, owner_id=staff_user.id, needs=[hot_cells]
     )
-    create_task(wanted, "Call", date(2030, 1, 1), owner=staff_user)
+    create_task(wanted, "Call", date(2030, 1, 1), owner_id=staff_user.id)
     db.session.commit()
     query = f"stage=active&owner={staff_user.id}&need=hot-cells&open_task=yes"
     assert names_on(staff_client, query) == ["Wanted"]
@@ -94,12 +94,12 @@ def test_the_list_runs_the_same_number_of_queries_whatever_the_page_size(
     staff_client: FlaskClient,
     create_company: Callable[..., Company],
     staff_user: User,
-    capability: Capability,
+    hot_cells: Capability,
     count_queries: Callable[[], Any],
 ) -> None:
     for number in range(60):
-        company = create_company(name=f"Lead {number}", owner_id=staff_user.id, needs=[capability])
-        create_task(company, "Call", date(2030, 1, 1), owner=staff_user)
+        company = create_company(name=f"Lead {number}", owner_id=staff_user.id, needs=[hot_cells])
+        create_task(company, "Call", date(2030, 1, 1), owner_id=staff_user.id)
     db.session.commit()
     counts = []
     staff_client.get("/leads/")  # the session now knows the logged-in user

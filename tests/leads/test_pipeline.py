@@ -11,12 +11,12 @@ from crm.auth.models import User
 from crm.extensions import db
 from crm.leads.models import Company, Stage
 from crm.leads.services import (
-    LeadError,
     move_stage,
     time_in_stages,
     verified_landings_count,
     verify_landing,
 )
+from crm.refusals import Refusals, Refused
 from tests.helpers import submit_form
 
 
@@ -35,7 +35,7 @@ def test_a_stage_change_records_who_when_from_and_to(
 def test_lost_on_hold_and_dormant_need_a_reason(
     company: Company, staff_user: User, stage: Stage
 ) -> None:
-    with pytest.raises(LeadError, match="needs a reason"):
+    with pytest.raises(Refusals, match="needs a reason"):
         move_stage(company, stage, "  ", staff_user)
     assert company.stage is Stage.enquiry
 
@@ -47,7 +47,7 @@ def test_a_lost_company_records_where_it_went(company: Company, staff_user: User
 
 def test_a_landed_company_cannot_move_back(company: Company, staff_user: User) -> None:
     move_stage(company, Stage.landed, "", staff_user)
-    with pytest.raises(LeadError, match="cannot move"):
+    with pytest.raises(Refused, match="cannot move"):
         move_stage(company, Stage.active, "", staff_user)
 
 
@@ -78,7 +78,7 @@ def test_only_verified_landings_count(
 def test_a_landing_cannot_be_verified_before_the_company_landed(
     company: Company, staff_user: User
 ) -> None:
-    with pytest.raises(LeadError):
+    with pytest.raises(Refused):
         verify_landing(company, "Rumour", by=staff_user)
 
 

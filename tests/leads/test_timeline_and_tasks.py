@@ -54,10 +54,10 @@ def test_my_tasks_lists_overdue_first_and_leaves_out_others_and_done(
     clock: Callable[[str], None],
 ) -> None:
     clock("2025-10-21T07:00:00+00:00")
-    create_task(company, "Send the site plan", date(2025, 10, 30), owner=staff_user)
-    create_task(company, "Call back", date(2025, 10, 15), owner=staff_user)
-    create_task(company, "Someone else's", date(2025, 10, 1), owner=create_user())
-    done = create_task(company, "Already done", date(2025, 10, 2), owner=staff_user)
+    create_task(company, "Send the site plan", date(2025, 10, 30), owner_id=staff_user.id)
+    create_task(company, "Call back", date(2025, 10, 15), owner_id=staff_user.id)
+    create_task(company, "Someone else's", date(2025, 10, 1), owner_id=create_user().id)
+    done = create_task(company, "Already done", date(2025, 10, 2), owner_id=staff_user.id)
     done.is_done = True
     db.session.commit()
     page = staff_client.get("/leads/tasks").text

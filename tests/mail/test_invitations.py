@@ -18,6 +18,7 @@ from crm.extensions import db
 from crm.mail.dispatch import dispatch_due
 from crm.mail.outbox import queue_mail
 from tests.conftest import SMTPServer
+from tests.factories import RADIOPHARMACY_DAY
 
 Invite = Callable[..., EmailMessage]
 
@@ -37,14 +38,14 @@ def vevent(message: EmailMessage) -> icalendar.Event:
 
 @pytest.fixture
 def invite(
-    smtp_server: SMTPServer, app: Flask, create_registration: Callable[..., Registration]
+    smtp_server: SMTPServer, app: Flask, insert_registration: Callable[..., Registration]
 ) -> Invite:
     """Queue an invitation for a registration (a new one unless given), dispatch, parse it."""
 
     def send(
         registration: Registration | None = None, method: str = "REQUEST", **overrides: Any
     ) -> EmailMessage:
-        registration = registration or create_registration(**overrides)
+        registration = registration or insert_registration(**overrides)
         queue_mail(
             f"invite:registration:{registration.id}:{method}:seq:{registration.sequence}",
             to_email=registration.email,
@@ -56,6 +57,7 @@ def invite(
             calendar_method=method,
             calendar_sequence=registration.sequence,
             registration_id=registration.id,
+            reply_to=(registration.event.organiser_name, registration.event.organiser_email),
         )
         db.session.commit()
         dispatch_due()
@@ -111,9 +113,9 @@ def test_vobject_validates_the_calendar(invite: Invite) -> None:
 
 
 def test_the_uid_is_stable_per_registration_and_the_sequence_rises(
-    invite: Invite, create_registration: Callable[..., Registration]
+    invite: Invite, insert_registration: Callable[..., Registration]
 ) -> None:
-    registration = create_registration()
+    registration = insert_registration()
     first = vevent(invite(registration))
     registration.sequence = 1
     db.session.commit()
@@ -151,7 +153,9 @@ def test_the_registrant_is_the_only_attendee_and_the_recipient(invite: Invite) -
 def test_summary_location_description_and_the_public_page_are_in_the_event(
     invite: Invite, create_event: Callable[..., Event]
 ) -> None:
-    event = create_event(slug="site-tour", title="Site tour", description="Bring your ID.")
+    event = create_event(
+        RADIOPHARMACY_DAY, slug="site-tour", title="Site tour", description="Bring your ID."
+    )
 
     component = vevent(invite(event=event))
 
@@ -171,7 +175,9 @@ def test_a_timed_event_is_written_in_utc(invite: Invite) -> None:
 def test_an_all_day_event_ends_on_the_day_after_its_last_day(
     invite: Invite, create_event: Callable[..., Event]
 ) -> None:
-    event = create_event(is_all_day=True, starts_on=date(2025, 10, 28), ends_on=date(2025, 10, 29))
+    event = create_event(
+        RADIOPHARMACY_DAY, is_all_day=True, starts_on=date(2025, 10, 28), ends_on=date(2025, 10, 29)
+    )
 
     component = vevent(invite(event=event))
 
@@ -181,9 +187,9 @@ def test_an_all_day_event_ends_on_the_day_after_its_last_day(
 
 
 def test_a_cancellation_says_cancel_in_the_part_and_the_calendar(
-    invite: Invite, create_registration: Callable[..., Registration]
+    invite: Invite, insert_registration: Callable[..., Registration]
 ) -> None:
-    registration = create_registration()
+    registration = insert_registration()
     first_uid = vevent(invite(registration))["UID"]
     registration.sequence = 1
     db.session.commit()
@@ -203,7 +209,7 @@ def test_newlines_semicolons_and_commas_in_text_survive_escaping(
     invite: Invite, create_event: Callable[..., Event]
 ) -> None:
     title = "Isotopes; targets, and\nGMP"
-    event = create_event(title=title)
+    event = create_event(RADIOPHARMACY_DAY, title=title)
 
     text = calendar_text(invite(event=event, name='Dr. "Eve"; Müller, PhD'))
 
@@ -214,7 +220,7 @@ def test_newlines_semicolons_and_commas_in_text_survive_escaping(
 def test_long_lines_are_folded_to_75_octets(
     invite: Invite, create_event: Callable[..., Event]
 ) -> None:
-    event = create_event(description="Radiopharmazeutische Produktion " * 12)
+    event = create_event(RADIOPHARMACY_DAY, description="Radiopharmazeutische Produktion " * 12)
 
     text = calendar_text(invite(event=event))
 
@@ -225,7 +231,7 @@ def test_long_lines_are_folded_to_75_octets(
 def test_non_ascii_text_is_sent_in_a_transfer_encoding(
     smtp_server: SMTPServer, invite: Invite, create_event: Callable[..., Event]
 ) -> None:
-    event = create_event(title="Führung durch das Zyklotron")
+    event = create_event(RADIOPHARMACY_DAY, title="Führung durch das Zyklotron")
 
     message = invite(event=event)
 
@@ -235,9 +241,9 @@ def test_non_ascii_text_is_sent_in_a_transfer_encoding(
 
 
 def test_a_mail_without_a_calendar_method_carries_no_invitation(
-    smtp_server: SMTPServer, app: Flask, create_registration: Callable[..., Registration]
+    smtp_server: SMTPServer, app: Flask, insert_registration: Callable[..., Registration]
 ) -> None:
-    registration = create_registration()
+    registration = insert_registration()
     queue_mail(
         "waitlist:registration:1",
         to_email=registration.email,
@@ -270,9 +276,9 @@ def test_replies_go_to_the_organiser(invite: Invite) -> None:
 
 
 def test_an_invitation_without_an_html_body_still_ends_with_the_calendar(
-    smtp_server: SMTPServer, app: Flask, create_registration: Callable[..., Registration]
+    smtp_server: SMTPServer, app: Flask, insert_registration: Callable[..., Registration]
 ) -> None:
-    registration = create_registration()
+    registration = insert_registration()
     queue_mail(
         "invite:registration:1:seq:0",
         to_email=registration.email,
@@ -307,7 +313,9 @@ def test_timed_events_on_either_side_of_a_dst_change_start_at_the_local_hour(
     invite: Invite, create_event: Callable[..., Event], local_start: datetime, utc_text: str
 ) -> None:
     starts_at = local_start.replace(tzinfo=ZoneInfo("Europe/Berlin"))
-    event = create_event(starts_at=starts_at, ends_at=starts_at + timedelta(hours=6))
+    event = create_event(
+        RADIOPHARMACY_DAY, starts_at=starts_at, ends_at=starts_at + timedelta(hours=6)
+    )
 
     message = invite(event=event)
 

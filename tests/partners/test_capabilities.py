@@ -7,7 +7,8 @@ from crm.auth.models import User
 from crm.extensions import db
 from crm.leads.models import Company, company_needs
 from crm.partners.models import Capability, Partner
-from crm.partners.services import PartnerError, merge_capabilities
+from crm.refusals import Refused
+from crm.vocabulary.services import merge_capabilities
 from tests.helpers import submit_form
 
 Capabilities = Callable[[str], Capability]
@@ -80,7 +81,7 @@ def test_a_tag_cannot_be_merged_into_itself(capability: Capabilities) -> None:
     hplc = capability("hplc")
     try:
         merge_capabilities(hplc, hplc)
-    except PartnerError as error:
+    except Refused as error:
         assert "two different tags" in str(error)
     else:
         raise AssertionError("merging a tag into itself was allowed")

@@ -9,7 +9,7 @@ from crm.extensions import db
 from crm.leads.models import Company
 from crm.leads.services import merge_companies
 from crm.partners.models import LinkStatus, PartnerLink, PartnerLinkChange
-from crm.partners.services import change_link_status
+from crm.partners.services import introduce
 
 
 def test_merging_moves_links_and_keeps_the_survivors_link_per_partner(
@@ -22,7 +22,8 @@ def test_merging_moves_links_and_keeps_the_survivors_link_per_partner(
     kept = create_link(survivor, "cup-laboratorien")
     create_link(duplicate, "cup-laboratorien")
     moved = create_link(duplicate, "abx")
-    change_link_status(moved, LinkStatus.introduced, staff_user)
+    moved.partner.contact_email = "partnering@abx.example"
+    introduce(moved, staff_user)
     db.session.commit()
 
     merge_companies(survivor, duplicate, by=staff_user)

@@ -9,7 +9,8 @@ from crm.extensions import db
 from crm.leads.models import Activity, ActivityKind, Company
 from crm.mail.models import OutboxMessage
 from crm.partners.models import LinkStatus, Partner, PartnerLink
-from crm.partners.services import PartnerError, introduce
+from crm.partners.services import introduce
+from crm.refusals import Refused
 from tests.helpers import csrf_token
 
 Links = Callable[..., PartnerLink]
@@ -64,7 +65,7 @@ def test_a_partner_without_contact_email_cannot_be_introduced_and_nothing_change
     create_link: Links, staff_user: User
 ) -> None:
     link = create_link()
-    with pytest.raises(PartnerError, match="has no contact email"):
+    with pytest.raises(Refused, match="has no contact email"):
         introduce(link, staff_user)
     assert link.status is LinkStatus.suggested
     assert db.session.scalar(select(OutboxMessage)) is None

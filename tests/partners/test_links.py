@@ -10,10 +10,11 @@ from crm.extensions import db
 from crm.leads.models import Company
 from crm.partners.models import LinkSource, LinkStatus, Partner, PartnerLink, PartnerLinkChange
 from crm.partners.services import (
-    TransitionNotAllowed,
     change_link_status,
+    introduce,
     link_company_to_partner,
 )
+from crm.refusals import Refused
 from tests.helpers import csrf_token, submit_form
 
 Links = Callable[..., PartnerLink]
@@ -57,7 +58,8 @@ def test_an_allowed_status_change_is_recorded_with_who_and_when(
     create_link: Links, staff_user: User
 ) -> None:
     link = create_link()
-    change_link_status(link, LinkStatus.introduced, staff_user)
+    link.partner.contact_email = "lab@cup.example"
+    introduce(link, staff_user)
     change_link_status(link, LinkStatus.in_contact, staff_user)
     db.session.commit()
     assert link.status is LinkStatus.in_contact
@@ -72,7 +74,7 @@ def test_an_allowed_status_change_is_recorded_with_who_and_when(
 
 def test_a_link_cannot_skip_to_collaborating(create_link: Links, staff_user: User) -> None:
     link = create_link()
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(Refused):
         change_link_status(link, LinkStatus.collaborating, staff_user)
     assert link.status is LinkStatus.suggested
     assert db.session.scalar(select(func.count()).select_from(PartnerLinkChange)) == 1
@@ -159,3 +161,30 @@ def test_an_unknown_status_value_gives_a_message_not_an_error(
     )
     assert response.status_code == 200
     assert "Not a valid choice" in response.text
+
+
+def test_introduced_comes_only_with_the_introduction_mail(
+    create_link: Links, staff_user: User
+) -> None:
+    link = create_link()
+    with pytest.raises(Refused) as refused:
+        change_link_status(link, LinkStatus.introduced, staff_user)
+    assert (refused.value.code, refused.value.field) == ("introduce_by_mail", "status")
+    assert link.status is LinkStatus.suggested
+
+
+def test_the_staff_page_refuses_introduced_without_the_mail(
+    staff_client: FlaskClient, create_link: Links
+) -> None:
+    link = create_link()
+    response = submit_form(
+        staff_client,
+        f"/partners/links/{link.id}/status",
+        {"status": "introduced"},
+        form_page=f"/companies/{link.company_id}/partners",
+    )
+    assert response.status_code == 302
+    page = staff_client.get(f"/companies/{link.company_id}/partners").text
+    assert "introduced only by sending the introduction mail" in page
+    db.session.refresh(link)
+    assert link.status is LinkStatus.suggested

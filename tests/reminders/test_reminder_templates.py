@@ -11,6 +11,7 @@ from crm.events.models import Event, Registration
 from crm.extensions import db
 from crm.mail.models import OutboxMessage
 from crm.reminders.services import queue_due_reminders
+from tests.factories import RADIOPHARMACY_DAY
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -18,11 +19,13 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_the_reminder_mail_matches_its_snapshot(
     create_event: Callable[..., Event],
-    create_registration: Callable[..., Registration],
+    insert_registration: Callable[..., Registration],
     language: str,
 ) -> None:
-    event = create_event(slug="site-tour", title="Site tour of the nukliD campus")
-    create_registration(event=event, name="Anna Berg", language=language)
+    event = create_event(
+        RADIOPHARMACY_DAY, slug="site-tour", title="Site tour of the nukliD campus"
+    )
+    insert_registration(event=event, name="Anna Berg", language=language)
 
     queue_due_reminders(datetime(2025, 10, 21, 7, 0, tzinfo=UTC))
 

@@ -9,6 +9,7 @@ from crm.events.models import Event, EventStatus, Registration, RegistrationStat
 from crm.extensions import db
 from crm.mail.models import OutboxMessage
 from crm.reminders.services import due_reminders, queue_due_reminders_now, reminder_due_at
+from tests.factories import RADIOPHARMACY_DAY
 
 Clock = Callable[[str], None]
 
@@ -25,7 +26,9 @@ def queued_keys() -> list[str]:
 @pytest.fixture
 def october_event(create_event: Callable[..., Event]) -> Event:
     return create_event(
-        starts_at=AFTER_OCTOBER_CHANGE, ends_at=datetime(2025, 10, 28, 15, 0, tzinfo=UTC)
+        RADIOPHARMACY_DAY,
+        starts_at=AFTER_OCTOBER_CHANGE,
+        ends_at=datetime(2025, 10, 28, 15, 0, tzinfo=UTC),
     )
 
 
@@ -39,7 +42,9 @@ def test_a_seven_day_reminder_keeps_the_local_hour_across_the_march_change(
     create_event: Callable[..., Event],
 ) -> None:
     event = create_event(
-        starts_at=AFTER_MARCH_CHANGE, ends_at=datetime(2026, 3, 31, 15, 0, tzinfo=UTC)
+        RADIOPHARMACY_DAY,
+        starts_at=AFTER_MARCH_CHANGE,
+        ends_at=datetime(2026, 3, 31, 15, 0, tzinfo=UTC),
     )
 
     assert reminder_due_at(event, 7) == datetime(2026, 3, 24, 8, 0, tzinfo=UTC)
@@ -47,13 +52,15 @@ def test_a_seven_day_reminder_keeps_the_local_hour_across_the_march_change(
 
 def test_in_march_the_reminder_goes_out_at_nine_winter_time_and_not_an_hour_early(
     create_event: Callable[..., Event],
-    create_registration: Callable[..., Registration],
+    insert_registration: Callable[..., Registration],
     clock: Clock,
 ) -> None:
     event = create_event(
-        starts_at=AFTER_MARCH_CHANGE, ends_at=datetime(2026, 3, 31, 15, 0, tzinfo=UTC)
+        RADIOPHARMACY_DAY,
+        starts_at=AFTER_MARCH_CHANGE,
+        ends_at=datetime(2026, 3, 31, 15, 0, tzinfo=UTC),
     )
-    registration = create_registration(event=event)
+    registration = insert_registration(event=event)
     clock("2026-03-24T07:59:00+00:00")
     queue_due_reminders_now()
     assert queued_keys() == []
@@ -67,7 +74,9 @@ def test_in_march_the_reminder_goes_out_at_nine_winter_time_and_not_an_hour_earl
 def test_an_all_day_reminder_is_due_at_nine_local_time_n_days_before_the_first_day(
     create_event: Callable[..., Event],
 ) -> None:
-    event = create_event(is_all_day=True, starts_on=date(2025, 10, 28), ends_on=date(2025, 10, 29))
+    event = create_event(
+        RADIOPHARMACY_DAY, is_all_day=True, starts_on=date(2025, 10, 28), ends_on=date(2025, 10, 29)
+    )
 
     assert reminder_due_at(event, 7) == datetime(2025, 10, 21, 7, 0, tzinfo=UTC)
     assert reminder_due_at(event, 1) == datetime(2025, 10, 27, 8, 0, tzinfo=UTC)
@@ -77,15 +86,15 @@ def test_the_local_hour_of_all_day_reminders_is_configurable(
     app: Flask, create_event: Callable[..., Event]
 ) -> None:
     app.config["REMINDER_LOCAL_HOUR"] = 14
-    event = create_event(is_all_day=True, starts_on=date(2025, 10, 28))
+    event = create_event(RADIOPHARMACY_DAY, is_all_day=True, starts_on=date(2025, 10, 28))
 
     assert reminder_due_at(event, 1) == datetime(2025, 10, 27, 13, 0, tzinfo=UTC)
 
 
 def test_no_reminder_is_queued_a_minute_before_it_is_due(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
-    create_registration(event=october_event)
+    insert_registration(event=october_event)
     clock("2025-10-21T06:59:00+00:00")
 
     queue_due_reminders_now()
@@ -94,9 +103,9 @@ def test_no_reminder_is_queued_a_minute_before_it_is_due(
 
 
 def test_the_reminder_is_queued_when_it_is_due(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
-    registration = create_registration(event=october_event)
+    registration = insert_registration(event=october_event)
     clock("2025-10-21T07:00:00+00:00")
 
     queue_due_reminders_now()
@@ -105,9 +114,9 @@ def test_the_reminder_is_queued_when_it_is_due(
 
 
 def test_a_reminder_is_never_queued_twice(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
-    create_registration(event=october_event)
+    insert_registration(event=october_event)
     clock("2025-10-21T07:00:00+00:00")
     queue_due_reminders_now()
     clock("2025-10-21T09:00:00+00:00")
@@ -120,11 +129,11 @@ def test_a_reminder_is_never_queued_twice(
 @pytest.mark.parametrize("status", [RegistrationStatus.cancelled, RegistrationStatus.waitlisted])
 def test_only_confirmed_registrations_get_reminders(
     october_event: Event,
-    create_registration: Callable[..., Registration],
+    insert_registration: Callable[..., Registration],
     clock: Clock,
     status: RegistrationStatus,
 ) -> None:
-    create_registration(event=october_event, status=status)
+    insert_registration(event=october_event, status=status)
     clock("2025-10-21T07:00:00+00:00")
 
     queue_due_reminders_now()
@@ -133,9 +142,9 @@ def test_only_confirmed_registrations_get_reminders(
 
 
 def test_no_reminder_once_the_event_has_begun(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
-    create_registration(event=october_event)
+    insert_registration(event=october_event)
     clock("2025-10-28T08:00:00+00:00")
 
     queue_due_reminders_now()
@@ -145,11 +154,13 @@ def test_no_reminder_once_the_event_has_begun(
 
 def test_no_reminder_for_an_event_that_is_not_published(
     create_event: Callable[..., Event],
-    create_registration: Callable[..., Registration],
+    insert_registration: Callable[..., Registration],
     clock: Clock,
 ) -> None:
-    event = create_event(starts_at=AFTER_OCTOBER_CHANGE, status=EventStatus.cancelled)
-    create_registration(event=event)
+    event = create_event(
+        RADIOPHARMACY_DAY, starts_at=AFTER_OCTOBER_CHANGE, status=EventStatus.cancelled
+    )
+    insert_registration(event=event)
     clock("2025-10-21T07:00:00+00:00")
 
     queue_due_reminders_now()
@@ -158,10 +169,10 @@ def test_no_reminder_for_an_event_that_is_not_published(
 
 
 def test_a_registration_confirmed_after_the_reminders_moment_does_not_get_it(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
     three_days_before = datetime(2025, 10, 25, 10, 0, tzinfo=UTC)
-    create_registration(
+    insert_registration(
         event=october_event, created_at=three_days_before, confirmed_at=three_days_before
     )
     clock("2025-10-25T10:00:00+00:00")
@@ -172,9 +183,9 @@ def test_a_registration_confirmed_after_the_reminders_moment_does_not_get_it(
 
 
 def test_a_missed_run_catches_up_with_only_the_nearest_reminder(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
-    registration = create_registration(event=october_event)
+    registration = insert_registration(event=october_event)
     clock("2025-10-27T10:00:00+00:00")
 
     queue_due_reminders_now()
@@ -183,9 +194,9 @@ def test_a_missed_run_catches_up_with_only_the_nearest_reminder(
 
 
 def test_after_the_seven_day_reminder_the_one_day_reminder_follows(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
-    registration = create_registration(event=october_event)
+    registration = insert_registration(event=october_event)
     clock("2025-10-21T07:00:00+00:00")
     queue_due_reminders_now()
     clock("2025-10-27T08:00:00+00:00")
@@ -199,9 +210,9 @@ def test_after_the_seven_day_reminder_the_one_day_reminder_follows(
 
 
 def test_when_the_event_moves_its_unsent_reminders_move_with_it(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
-    create_registration(event=october_event)
+    insert_registration(event=october_event)
     october_event.starts_at = datetime(2025, 11, 4, 8, 0, tzinfo=UTC)
     october_event.ends_at = datetime(2025, 11, 4, 15, 0, tzinfo=UTC)
     db.session.commit()
@@ -212,11 +223,13 @@ def test_when_the_event_moves_its_unsent_reminders_move_with_it(
 
 def test_offsets_are_editable_per_event(
     create_event: Callable[..., Event],
-    create_registration: Callable[..., Registration],
+    insert_registration: Callable[..., Registration],
     clock: Clock,
 ) -> None:
-    event = create_event(starts_at=AFTER_OCTOBER_CHANGE, reminder_offsets_days=[3])
-    registration = create_registration(event=event)
+    event = create_event(
+        RADIOPHARMACY_DAY, starts_at=AFTER_OCTOBER_CHANGE, reminder_offsets_days=[3]
+    )
+    registration = insert_registration(event=event)
     clock("2025-10-25T08:00:00+00:00")
 
     queue_due_reminders_now()
@@ -225,9 +238,9 @@ def test_offsets_are_editable_per_event(
 
 
 def test_a_german_registrant_gets_the_reminder_in_german(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
-    create_registration(event=october_event, language="de", name="Anna Berg")
+    insert_registration(event=october_event, language="de", name="Anna Berg")
     clock("2025-10-21T07:00:00+00:00")
 
     queue_due_reminders_now()
@@ -241,9 +254,9 @@ def test_a_german_registrant_gets_the_reminder_in_german(
 
 
 def test_an_english_reminder_shows_the_local_time_of_the_event(
-    october_event: Event, create_registration: Callable[..., Registration], clock: Clock
+    october_event: Event, insert_registration: Callable[..., Registration], clock: Clock
 ) -> None:
-    create_registration(event=october_event, name="Ben <Admin>")
+    insert_registration(event=october_event, name="Ben <Admin>")
     clock("2025-10-21T07:00:00+00:00")
 
     queue_due_reminders_now()
@@ -257,9 +270,9 @@ def test_an_english_reminder_shows_the_local_time_of_the_event(
 
 
 def test_the_dry_run_lists_due_reminders_without_queueing_them(
-    app: Flask, october_event: Event, create_registration: Callable[..., Registration]
+    app: Flask, october_event: Event, insert_registration: Callable[..., Registration]
 ) -> None:
-    registration = create_registration(event=october_event)
+    registration = insert_registration(event=october_event)
 
     result = app.test_cli_runner().invoke(
         args=["reminders", "send", "--now", "2025-10-21T07:00:00+00:00", "--dry-run"]
@@ -271,9 +284,9 @@ def test_the_dry_run_lists_due_reminders_without_queueing_them(
 
 
 def test_the_send_command_queues_due_reminders_at_the_given_instant(
-    app: Flask, october_event: Event, create_registration: Callable[..., Registration]
+    app: Flask, october_event: Event, insert_registration: Callable[..., Registration]
 ) -> None:
-    registration = create_registration(event=october_event)
+    registration = insert_registration(event=october_event)
 
     result = app.test_cli_runner().invoke(
         args=["reminders", "send", "--now", "2025-10-21T09:00:00+02:00"]
