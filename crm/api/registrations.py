@@ -18,12 +18,9 @@ from crm.api.schemas import (
 from crm.auth.models import Role
 from crm.events import services
 from crm.events.models import RegistrationStatus
-from crm.events.services import RegistrationDetails
+from crm.events.services import RegistrationDetails, chosen_needs_and_partners
 from crm.extensions import limiter
 from crm.limits import registration_limit
-from crm.partners.services import partner_named
-from crm.refusals import Refused, refuse_any
-from crm.vocabulary.services import capabilities_named
 
 blueprint = Blueprint(
     "api_registrations",
@@ -46,18 +43,7 @@ class RegistrationListArgs(PageArgs, RegistrationFilterArgs):
 
 def details_from(request: dict[str, Any]) -> RegistrationDetails:
     """The request as registration details; unknown tags and partners are refused together."""
-    refusals: list[Refused] = []
-    needs, partners = [], []
-    try:
-        needs = capabilities_named(request["needs"])
-    except Refused as refusal:
-        refusals.append(refusal)
-    for slug in dict.fromkeys(request["partners_to_meet"]):
-        try:
-            partners.append(partner_named(slug, "partners_to_meet"))
-        except Refused as refusal:
-            refusals.append(refusal)
-    refuse_any(refusals)
+    needs, partners = chosen_needs_and_partners(request["needs"], request["partners_to_meet"])
     return RegistrationDetails(
         name=request["name"],
         email=request["email"],

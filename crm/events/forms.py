@@ -110,12 +110,12 @@ def registration_form_class(
         "needs": CheckboxesField(
             t("needs"),
             choices=[SelectChoice(tag.slug, tag.label) for tag in capabilities],
-            validate_choice=True,
+            validate_choice=False,
         ),
         "partners": CheckboxesField(
             t("partners"),
             choices=[SelectChoice(partner.slug, partner.name) for partner in partners],
-            validate_choice=True,
+            validate_choice=False,
         ),
         "consent": BooleanField(t("consent"), [SHOWN_REQUIRED]),
     }

@@ -91,8 +91,10 @@ def registration_form(event: Event, t: Callable[..., str]) -> FlaskForm:
 
 
 def details_from(form: FlaskForm, event: Event) -> RegistrationDetails:
-    capabilities = {capability.slug: capability for capability in all_capabilities()}
-    partners = {partner.slug: partner for partner in published_partners()}
+    """What the visitor filled in; unknown tags or partners are refused (Refusals)."""
+    needs, partners = services.chosen_needs_and_partners(
+        form.needs.data or [], form.partners.data or []
+    )
     return RegistrationDetails(
         name=form.name.data or "",
         email=form.email.data or "",
@@ -101,8 +103,8 @@ def details_from(form: FlaskForm, event: Event) -> RegistrationDetails:
         position=form.position.data or None,
         country=form.country.data or None,
         language=form.language.data,
-        needs=[capabilities[slug] for slug in form.needs.data or []],
-        partners_to_meet=[partners[slug] for slug in form.partners.data or []],
+        needs=needs,
+        partners_to_meet=partners,
         answers=answers_from(form, event),
     )
 

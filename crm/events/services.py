@@ -22,11 +22,12 @@ from crm.leads.models import MAX_COUNT, ActivityKind, Company, Contact, LeadSour
 from crm.leads.services import create_company
 from crm.leads.timeline import record_activity
 from crm.partners.models import LinkSource, Partner
-from crm.partners.services import link_company_to_partner
+from crm.partners.services import link_company_to_partner, partners_named
 from crm.refusals import Conflict, Refusals, Refused, refuse_any
 from crm.rules import number_within, refusals_of
 from crm.vocabulary.models import Capability
 from crm.vocabulary.places import LANGUAGES, is_country, language_or_default
+from crm.vocabulary.services import capabilities_named
 
 TEXT_LIMITS = {"name": 200, "company": 200, "position": 200}
 ANSWER_LENGTH = 500
@@ -204,6 +205,26 @@ def registrations_query(
     if status is not None:
         query = query.where(Registration.status == status)
     return query.order_by(Registration.id)
+
+
+def chosen_needs_and_partners(
+    needs: list[str], partners: list[str]
+) -> tuple[list[Capability], list[Partner]]:
+    """The tags and partners a registrant ticked, by slug; unknown ones are refused together
+    (``needs``, ``partners_to_meet``)."""
+    refusals: list[Refused] = []
+    chosen_needs: list[Capability] = []
+    chosen_partners: list[Partner] = []
+    try:
+        chosen_needs = capabilities_named(needs)
+    except Refused as refusal:
+        refusals.append(refusal)
+    try:
+        chosen_partners = partners_named(partners, "partners_to_meet")
+    except Refusals as error:
+        refusals += error.refusals
+    refuse_any(refusals)
+    return chosen_needs, chosen_partners
 
 
 # --- the rules of a registration ------------------------------------------------------------

@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
     URLField,
+    ValidationError,
     widgets,
 )
 from wtforms.validators import InputRequired, Optional
@@ -39,6 +40,12 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def parse_owner(field: SelectField) -> None:
+    """An owner is an account id, or empty for nobody."""
+    if field.data and not str(field.data).isdigit():
+        raise ValidationError("Choose an owner from the list.")
+
+
 class CompanyForm(FlaskForm):
     """Reads the company fields; leads.services judges them."""
 
@@ -50,7 +57,8 @@ class CompanyForm(FlaskForm):
     sector = StringField("Sector")
     description = TextAreaField("Description")
     source = SelectField("Source", choices=enum_choices(LeadSource), default="direct")
-    owner_id = SelectField("Owner", choices=[], default="")
+    # Who may own a lead is leads.services' rule, so the choice is not checked here.
+    owner_id = SelectField("Owner", choices=[], default="", validate_choice=False)
     needs = CheckboxListField("Needs", choices=[])
     investment_type = SelectField(
         "Investment type", choices=blank_choice() + enum_choices(InvestmentType), default=""
@@ -89,6 +97,9 @@ class CompanyForm(FlaskForm):
         )
         values["owner_id"] = int(values["owner_id"]) if values["owner_id"] else None
         return values
+
+    def validate_owner_id(self, field: SelectField) -> None:
+        parse_owner(field)
 
     def expected_version(self) -> int:
         version = self.version.data or ""
@@ -133,7 +144,10 @@ class ActivityForm(FlaskForm):
 class TaskForm(FlaskForm):
     title = StringField("Task", [SHOWN_REQUIRED])
     due_on = DateField("Due on", [Optional(), SHOWN_REQUIRED])
-    owner_id = SelectField("Owner", choices=[], default="")
+    owner_id = SelectField("Owner", choices=[], default="", validate_choice=False)
+
+    def validate_owner_id(self, field: SelectField) -> None:
+        parse_owner(field)
 
     def owner(self) -> int | None:
         return int(self.owner_id.data) if self.owner_id.data else None

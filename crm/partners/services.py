@@ -473,6 +473,18 @@ def partner_named(slug: str, field: str = "partner") -> Partner:
     return partner
 
 
+def partners_named(slugs: Iterable[str], field: str) -> list[Partner]:
+    """The partners with these slugs, in order; unknown slugs are refused together."""
+    found, refusals = [], []
+    for slug in dict.fromkeys(slugs):
+        try:
+            found.append(partner_named(slug, field))
+        except Refused as refusal:
+            refusals.append(refusal)
+    refuse_any(refusals)
+    return found
+
+
 def linkable_partners(company: Company | None = None) -> list[Partner]:
     """Partners staff may link a company to: not archived, not linked to it yet."""
     query = select(Partner).where(~Partner.is_archived).order_by(Partner.name)
