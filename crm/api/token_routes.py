@@ -19,9 +19,10 @@ blueprint = Blueprint("api_tokens", __name__, url_prefix="/admin/tokens")
 @blueprint.route("/", methods=["GET", "POST"])
 @role_required(Role.admin)
 def index() -> ResponseReturnValue:
-    form = TokenForm()
     users = db.session.scalars(select(User).where(User.is_enabled).order_by(User.name)).all()
-    form.user_id.choices = [SelectChoice(u.id, f"{u.name} ({u.role.name})") for u in users]
+    user_choices = [SelectChoice(u.id, f"{u.name} ({u.role.name})") for u in users]
+    form = TokenForm()
+    form.user_id.choices = user_choices
     plain = None
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
@@ -31,6 +32,9 @@ def index() -> ResponseReturnValue:
         )
         db.session.commit()
         flash(f"Token '{token.name}' created. Copy it now: it is not shown again.", "success")
+        # An empty form, so that a second click does not make a second token by accident.
+        form = TokenForm(formdata=None)
+        form.user_id.choices = user_choices
     tokens = db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())).all()
     status = 422 if form.errors else 200
     return render_template("api/tokens.html", form=form, tokens=tokens, plain=plain), status

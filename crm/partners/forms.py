@@ -57,8 +57,11 @@ class MergeCapabilitiesForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    partner = SelectField("Partner", coerce=int)
-    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=2000)])
+    # Ids of their own: the lead page also holds the stage form, whose reason is ``reason``.
+    partner = SelectField("Partner", coerce=int, id="link-partner")
+    reason = TextAreaField(
+        "Reason", validators=[DataRequired(), Length(max=2000)], id="link-reason"
+    )
 
 
 class LinkStatusForm(FlaskForm):

@@ -55,10 +55,17 @@ def capability_or_404(capability_id: int) -> Capability:
     return db.get_or_404(Capability, capability_id)
 
 
+def back_to_company(company_id: int) -> Response:
+    """Back to the page the company's partners were changed on: the lead page or their own."""
+    if request.args.get("from") == "lead":
+        return redirect(url_for("leads.show", company_id=company_id, _anchor="company-partners"))
+    return redirect(url_for("partners.for_company", company_id=company_id))
+
+
 def back_to(link: PartnerLink) -> Response:
     if request.args.get("from") == "partner":
         return redirect(url_for("partners.detail", slug=link.partner.slug))
-    return redirect(url_for("partners.for_company", company_id=link.company_id))
+    return back_to_company(link.company_id)
 
 
 # --- directory -------------------------------------------------------------------------------
@@ -264,8 +271,10 @@ def merge_capabilities() -> ResponseReturnValue:
 # --- a company's partners --------------------------------------------------------------------
 
 
-def company_partner_section(company: Company, link_form: LinkForm | None = None) -> Markup:
-    """The partner links and suggestions of one company, for inclusion in the company's page."""
+def company_partner_section(
+    company: Company, link_form: LinkForm | None = None, origin: str | None = None
+) -> Markup:
+    """The partner links and suggestions of one company; ``origin`` names the page it is on."""
     links = services.links_of_company(company)
     if link_form is None:
         link_form = LinkForm(formdata=None)
@@ -286,13 +295,15 @@ def company_partner_section(company: Company, link_form: LinkForm | None = None)
             link_form=link_form,
             allowed_transitions=services.ALLOWED_TRANSITIONS,
             can_edit=current_user.has_role(Role.staff),
+            origin=origin,
         )
     )
 
 
 @blueprint.app_template_global()
 def partners_of_company(company: Company) -> Markup:
-    return company_partner_section(company)
+    """The section as the lead page shows it: its buttons lead back to the lead page."""
+    return company_partner_section(company, origin="lead")
 
 
 @blueprint.route("/companies/<int:company_id>/partners", methods=["GET", "POST"])
@@ -318,7 +329,7 @@ def for_company(company_id: int) -> ResponseReturnValue:
             )
             db.session.commit()
             flash(f"{company.name} linked to {partner.name}.", "success")
-            return redirect(url_for("partners.for_company", company_id=company.id))
+            return back_to_company(company.id)
     status = 422 if form.errors else 200
     return render_template(
         "partners/company.html", company=company, section=company_partner_section(company, form)
@@ -339,7 +350,7 @@ def suggestion_action(company_id: int, partner_id: int, accept: bool) -> Respons
         db.session.commit()
         verb = "linked to" if accept else "will no longer be suggested for"
         flash(f"{partner.name} {verb} {company.name}.", "success")
-    return redirect(url_for("partners.for_company", company_id=company.id))
+    return back_to_company(company.id)
 
 
 @blueprint.post("/companies/<int:company_id>/partners/<int:partner_id>/accept")

@@ -252,6 +252,7 @@ def test_check_in_at_the_door(
     registration = create_registration(event, name="Irène Joliot-Curie")
     page = staff_client.get(f"/staff/events/{event.id}/check-in?q=joliot")
     assert "Check in Irène Joliot-Curie" in page.text
+    assert '<ul class="check-in" aria-label="Confirmed attendees">' in page.text
     submit_form(
         staff_client,
         f"/staff/events/{event.id}/registrations/{registration.id}/check-in",
