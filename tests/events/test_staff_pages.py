@@ -74,7 +74,18 @@ def test_an_event_ending_before_it_starts_is_refused(staff_client: FlaskClient) 
 
 def test_malformed_questions_are_refused(staff_client: FlaskClient) -> None:
     response = submit_form(staff_client, "/staff/events/new", event_form(questions_json="[{"))
+    assert response.status_code == 422
     assert "Not valid JSON" in response.text
+
+
+def test_an_event_edit_without_a_title_is_sent_back_with_422(
+    staff_client: FlaskClient, event: Event
+) -> None:
+    url = f"/staff/events/{event.id}/edit"
+    response = submit_form(staff_client, url, event_form(title="", slug=event.slug))
+    assert response.status_code == 422
+    db.session.refresh(event)
+    assert event.title != ""
 
 
 def test_publishing_makes_the_event_public(
@@ -192,6 +203,14 @@ def test_staff_add_a_registrant_by_hand(staff_client: FlaskClient, event: Event)
     registration = db.session.scalar(select(Registration))
     assert registration.name == "Otto Hahn"
     assert registration.status == RegistrationStatus.confirmed
+
+
+def test_adding_a_registrant_without_their_details_is_sent_back_with_422(
+    staff_client: FlaskClient, event: Event
+) -> None:
+    response = submit_form(staff_client, f"/staff/events/{event.id}/add", {"name": ""})
+    assert response.status_code == 422
+    assert db.session.scalar(select(Registration)) is None
 
 
 def test_staff_cancel_a_registration(
