@@ -154,7 +154,15 @@ def form_status(form: FlaskForm) -> int:
 
 
 # Where the form shows a refusal about a value the planning rules name.
-FORM_FIELDS = {"ends_at": "ends_local", "ends_on": "ends_on", "slug": "slug"}
+FORM_FIELDS = {
+    "starts_at": "starts_local",
+    "ends_at": "ends_local",
+    "starts_on": "starts_on",
+    "ends_on": "ends_on",
+    "registration_opens_at": "opens_local",
+    "registration_closes_at": "closes_local",
+    "slug": "slug",
+}
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -69,6 +70,24 @@ def test_an_event_ending_before_it_starts_is_refused(staff_client: FlaskClient) 
         staff_client, "/staff/events/new", event_form(ends_local="2027-03-28T08:00")
     )
     assert "The end must be after the start." in response.text
+    assert db.session.scalar(select(Event)) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message_next_to"),
+    [
+        ({"starts_local": "0001-01-01T00:00", "ends_local": "0001-01-01T10:00"}, "starts_local"),
+        ({"timezone": "America/New_York", "ends_local": "9999-12-31T23:00"}, "ends_local"),
+        ({"is_all_day": "y", "starts_on": "2027-04-21", "ends_on": "9999-12-31"}, "ends_on"),
+        ({"opens_local": "0001-01-01T00:00"}, "opens_local"),
+    ],
+)
+def test_days_and_times_outside_the_years_1900_to_2999_are_refused(
+    staff_client: FlaskClient, change: dict[str, str], message_next_to: str
+) -> None:
+    response = submit_form(staff_client, "/staff/events/new", event_form(**change))
+    assert response.status_code == 422
+    assert f'id="{message_next_to}-error">Give a date between 1900 and 2999.' in response.text
     assert db.session.scalar(select(Event)) is None
 
 
