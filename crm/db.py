@@ -1,6 +1,6 @@
 """Declarative base with stable constraint names, and UTC datetime helpers."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData
@@ -17,8 +17,27 @@ NAMING_CONVENTION = {
 }
 
 
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2999
+OUT_OF_RANGE = f"Give a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def is_storable(value: date | datetime) -> bool:
+    """Whether a day or moment lies in the years the application keeps (1900 to 2999).
+
+    An aware moment counts in UTC, where it is stored: near year 1 or 9999 the conversion to UTC
+    would overflow, and so would the day after an event's last day.
+    """
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            return False
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR
 
 
 class UTCDateTime(TypeDecorator[datetime]):

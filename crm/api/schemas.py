@@ -1,12 +1,13 @@
 """What the API reads and writes; the OpenAPI document is generated from these."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from crm.db import OUT_OF_RANGE, is_storable
 from crm.events.forms import country_choices
 from crm.events.models import EventStatus, RegistrationStatus
 from crm.leads.models import ActivityKind, Contact, InvestmentType, LeadSource, Stage
@@ -112,12 +113,8 @@ def not_blank(value: str) -> None:
 
 def storable_moment(value: datetime) -> None:
     """Refuse moments the databases cannot hold (the UTC conversion may overflow near year 9999)."""
-    try:
-        year = value.astimezone(UTC).year
-    except OverflowError as error:
-        raise ValidationError("Give a date between 1900 and 2999.") from error
-    if not 1900 <= year <= 2999:
-        raise ValidationError("Give a date between 1900 and 2999.")
+    if not is_storable(value):
+        raise ValidationError(OUT_OF_RANGE)
 
 
 COUNTRY_CODE = validate.Regexp(r"^[A-Za-z]{2}$", error="Use the two-letter country code, e.g. DE.")

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from crm.db import OUT_OF_RANGE, is_storable
 from crm.events import services
 from crm.events.models import Event, EventStatus
 from crm.extensions import db
@@ -61,6 +62,15 @@ def details_of(event: Event) -> EventDetails:
 
 
 def check_schedule(details: EventDetails) -> None:
+    days = {"starts_on": details.starts_on, "ends_on": details.ends_on}
+    moments = {"starts_at": details.starts_at, "ends_at": details.ends_at}
+    window = {
+        "registration_opens_at": details.registration_opens_at,
+        "registration_closes_at": details.registration_closes_at,
+    }
+    for name, value in ((days if details.is_all_day else moments) | window).items():
+        if value is not None and not is_storable(value):
+            raise EventRefused(OUT_OF_RANGE, name)
     if details.is_all_day:
         if details.starts_on is None or details.ends_on is None:
             raise EventRefused("An all-day event needs its first and last day.", "ends_on")

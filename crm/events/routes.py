@@ -168,6 +168,7 @@ def manage(token: str) -> ResponseReturnValue:
         data={f"question_{key}": value for key, value in registration.answers.items()}
     )
     notice = ""
+    status = 200
     is_live = registration.status != RegistrationStatus.cancelled
     if is_live and form.validate_on_submit():
         try:
@@ -175,9 +176,12 @@ def manage(token: str) -> ResponseReturnValue:
         except RegistrationRefused as error:
             db.session.rollback()
             notice = refusal_shown_on(form, error, t)
+            status = 422
         else:
             db.session.commit()
             notice = t("changes_saved")
+    elif is_live and form.is_submitted():
+        status = 422
     return render_template(
         "events/manage.html",
         registration=registration,
@@ -186,7 +190,7 @@ def manage(token: str) -> ResponseReturnValue:
         cancel_form=FlaskForm(),
         token=token,
         notice=notice,
-    )
+    ), status
 
 
 @manage_blueprint.post("/r/<token>/cancel")

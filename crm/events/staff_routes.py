@@ -148,8 +148,21 @@ def event_details_from(form: EventForm) -> EventDetails:
     )
 
 
+def form_status(form: FlaskForm) -> int:
+    """A form sent back to be corrected answers 422, as every other form does."""
+    return 422 if form.is_submitted() else 200
+
+
 # Where the form shows a refusal about a value the planning rules name.
-FORM_FIELDS = {"ends_at": "ends_local", "ends_on": "ends_on", "slug": "slug"}
+FORM_FIELDS = {
+    "starts_at": "starts_local",
+    "ends_at": "ends_local",
+    "starts_on": "starts_on",
+    "ends_on": "ends_on",
+    "registration_opens_at": "opens_local",
+    "registration_closes_at": "closes_local",
+    "slug": "slug",
+}
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -166,7 +179,7 @@ def create() -> ResponseReturnValue:
         db.session.commit()
         flash("Event created as a draft; publish it when it is ready.", "success")
         return back_to_attendees(event)
-    return render_template("events/staff/edit.html", form=form, event=None)
+    return render_template("events/staff/edit.html", form=form, event=None), form_status(form)
 
 
 @blueprint.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -188,7 +201,7 @@ def edit(event_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash("Event saved.", "success")
         return back_to_attendees(event)
-    return render_template("events/staff/edit.html", form=form, event=event)
+    return render_template("events/staff/edit.html", form=form, event=event), form_status(form)
 
 
 @blueprint.post("/<int:event_id>/publish")
@@ -346,7 +359,7 @@ def add(event_id: int) -> ResponseReturnValue:
             else:
                 flash(f"{outcome.registration.email} was already registered.", "error")
             return back_to_attendees(event)
-    return render_template("events/staff/add.html", event=event, form=form)
+    return render_template("events/staff/add.html", event=event, form=form), form_status(form)
 
 
 @blueprint.post("/<int:event_id>/registrations/<int:registration_id>/cancel")

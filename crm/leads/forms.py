@@ -28,6 +28,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from crm.db import OUT_OF_RANGE, is_storable
 from crm.leads.models import ActivityKind, InvestmentType, LeadSource, Stage
 from crm.leads.services import MAX_CAPEX_EUR, MAX_COUNT, MAX_ID, STAFF_ACTIVITY_KINDS
 
@@ -143,6 +144,11 @@ class ActivityForm(FlaskForm):
     subject = StringField("Subject", validators=[DataRequired(), Length(max=300)])
     body = TextAreaField("Details", validators=[Length(max=20_000)])
     occurred_at = DateTimeLocalField("When", validators=[Optional()])
+
+    def validate_occurred_at(self, field: DateTimeLocalField) -> None:
+        # The reader's local time; far enough from year 1 and 9999 for any zone's UTC offset.
+        if field.data and not is_storable(field.data):
+            raise ValidationError(OUT_OF_RANGE)
 
     def activity_kind(self) -> ActivityKind:
         return ActivityKind[self.kind.data]
