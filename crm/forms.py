@@ -1,11 +1,14 @@
-"""What every HTML form shares: refusals from the services shown next to their fields."""
+"""What every HTML page shares: refusals from the services shown next to their fields, or
+flashed on the page an action goes back to; either way the request changes nothing."""
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from flask import flash
 from flask_wtf import FlaskForm
 
 from crm.refusals import Refusals, Refused, each_refusal
+from crm.unit_of_work import refused
 
 
 class ShownRequired:
@@ -28,6 +31,7 @@ def show_refusals(
 ) -> list[str]:
     """Put each refusal next to its form field (``fields`` maps the service's field names to the
     form's where they differ); return the messages that belong to no field of the form."""
+    refused()
     unplaced = []
     for refusal in each_refusal(error):
         name = (fields or {}).get(refusal.field, refusal.field)
@@ -36,3 +40,10 @@ def show_refusals(
         else:
             unplaced.append(message_of(refusal))
     return unplaced
+
+
+def flash_refusal(error: Refused | Refusals) -> None:
+    """Say why on the next page, for actions that go back where they came from."""
+    refused()
+    for refusal in each_refusal(error):
+        flash(refusal.message, "error")

@@ -1,8 +1,9 @@
 """One transaction per request, CLI command and worker step, committed in one place.
 
 Services only flush. A request that answers below 400 is committed after its view has run; any
-other answer, and any exception, rolls everything back, so a refused or failed request leaves
-nothing half-done and the mail it would have queued is never sent. A view whose refusal must
+other answer, any exception, and any refusal a view showed (``refused()``, called by
+``crm.forms``) roll everything back, so a refused or failed request leaves nothing half-done and
+the mail it would have queued is never sent. A view whose refusal must
 itself be recorded (a failed login counts towards a lockout) says so with ``keep_changes()``.
 CLI commands get the same through ``@unit_of_work``; the worker commits after each step.
 """
@@ -24,8 +25,14 @@ def keep_changes() -> None:
     g.keep_changes = True
 
 
+def refused() -> None:
+    """A refusal was shown to the person: whatever the answer, nothing of this request stays."""
+    g.refused = True
+
+
 def finish_request(response: Response) -> Response:
-    if response.status_code < 400 or g.get("keep_changes"):
+    kept = g.get("keep_changes") or (response.status_code < 400 and not g.get("refused"))
+    if kept:
         db.session.commit()
     else:
         db.session.rollback()

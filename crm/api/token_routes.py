@@ -19,9 +19,9 @@ blueprint = Blueprint("api_tokens", __name__, url_prefix="/admin/tokens")
 @blueprint.route("/", methods=["GET", "POST"])
 @role_required(Role.admin)
 def index() -> ResponseReturnValue:
+    user_choices = [SelectChoice(u.id, f"{u.name} ({u.role.name})") for u in enabled_accounts()]
     form = TokenForm()
-    users = enabled_accounts()
-    form.user_id.choices = [SelectChoice(u.id, f"{u.name} ({u.role.name})") for u in users]
+    form.user_id.choices = user_choices
     plain = None
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
@@ -30,6 +30,9 @@ def index() -> ResponseReturnValue:
             form.name.data or "", ApiScope(form.scope.data), user, by=current_user
         )
         flash(f"Token '{token.name}' created. Copy it now: it is not shown again.", "success")
+        # An empty form, so that a second click does not make a second token by accident.
+        form = TokenForm(formdata=None)
+        form.user_id.choices = user_choices
     tokens = all_tokens()
     status = 422 if form.errors else 200
     return render_template("api/tokens.html", form=form, tokens=tokens, plain=plain), status

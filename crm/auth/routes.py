@@ -50,7 +50,8 @@ def login() -> ResponseReturnValue:
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(LOGIN_FAILED)
         return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form)
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
 
 
 @blueprint.post("/logout")

@@ -162,6 +162,7 @@ def manage(token: str) -> ResponseReturnValue:
         data={f"question_{key}": value for key, value in registration.answers.items()}
     )
     notice = ""
+    status = 200
     is_live = registration.status != RegistrationStatus.cancelled
     status = 200
     if is_live and form.validate_on_submit():
@@ -172,6 +173,8 @@ def manage(token: str) -> ResponseReturnValue:
             status = 422
         else:
             notice = t("changes_saved")
+    elif is_live and form.is_submitted():
+        status = 422
     return render_template(
         "events/manage.html",
         registration=registration,

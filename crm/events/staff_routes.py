@@ -32,7 +32,7 @@ from crm.events.registration_mail import event_when
 from crm.events.routes import details_from, published_partners, refusal_shown_on
 from crm.events.texts import translator
 from crm.events.tokens import revoke_manage_links
-from crm.forms import show_refusals
+from crm.forms import flash_refusal, show_refusals
 from crm.leads.models import Stage
 from crm.refusals import Refusals, Refused
 from crm.spreadsheets import csv_lines
@@ -83,11 +83,6 @@ def registration_or_404(event: Event, registration_id: int) -> Registration:
 
 def back_to_attendees(event: Event) -> ResponseReturnValue:
     return redirect(url_for(".attendees", event_id=event.id))
-
-
-def refusal_flashed(error: Refused | Refusals) -> None:
-    for refusal in error if isinstance(error, Refusals) else [error]:
-        flash(refusal.message, "error")
 
 
 @blueprint.get("/")
@@ -145,8 +140,13 @@ def event_details_from(form: EventForm) -> EventDetails:
     )
 
 
+def form_status(form: FlaskForm) -> int:
+    """A form sent back to be corrected answers 422, as every other form does."""
+    return 422 if form.is_submitted() else 200
+
+
 def render_event_form(form: EventForm, event: Event | None) -> ResponseReturnValue:
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("events/staff/edit.html", form=form, event=event), status
 
 
@@ -187,7 +187,7 @@ def change_status_from(event: Event, to: EventStatus) -> ResponseReturnValue:
         try:
             told = planning.change_event_status(event, to)
         except Refused as error:
-            refusal_flashed(error)
+            flash_refusal(error)
         else:
             if to is EventStatus.cancelled:
                 flash(f"Event cancelled; {told} registrants are being told.", "success")
@@ -217,7 +217,7 @@ def capacity(event_id: int) -> ResponseReturnValue:
         try:
             promoted = services.change_capacity(event, form.capacity.data)
         except Refused as error:
-            refusal_flashed(error)
+            flash_refusal(error)
         else:
             flash(f"Capacity saved; {len(promoted)} promoted from the waiting list.", "success")
     else:
@@ -310,7 +310,7 @@ def add(event_id: int) -> ResponseReturnValue:
             else:
                 flash(f"{outcome.registration.email} was already registered.", "error")
             return back_to_attendees(event)
-    return render_template("events/staff/add.html", event=event, form=form)
+    return render_template("events/staff/add.html", event=event, form=form), form_status(form)
 
 
 @blueprint.post("/<int:event_id>/registrations/<int:registration_id>/cancel")
@@ -346,7 +346,7 @@ def confirm(event_id: int, registration_id: int) -> ResponseReturnValue:
         try:
             services.confirm_from_waitlist(registration)
         except Refused as error:
-            refusal_flashed(error)
+            flash_refusal(error)
         else:
             flash(f"{registration.name} moved from the waiting list to a seat.", "success")
     return back_to_attendees(event)
@@ -378,7 +378,7 @@ def check_in(event_id: int, registration_id: int) -> ResponseReturnValue:
         try:
             services.check_in(registration)
         except Refused as error:
-            refusal_flashed(error)
+            flash_refusal(error)
         else:
             flash(f"{registration.name} checked in.", "success")
     return redirect(url_for(".check_in_page", event_id=event.id, q=request.form.get("q", "")))
@@ -392,7 +392,7 @@ def no_shows(event_id: int) -> ResponseReturnValue:
         try:
             marked = services.mark_no_shows(event)
         except Refused as error:
-            refusal_flashed(error)
+            flash_refusal(error)
         else:
             flash(f"{marked} confirmed registrants who did not check in marked as no-shows.")
     return back_to_attendees(event)

@@ -145,7 +145,8 @@ class Company(db.Model):
 
     stage_changes: Mapped[list["StageChange"]] = relationship(
         back_populates="company",
-        order_by="StageChange.changed_at.desc()",
+        # Newest first; moves recorded in the same instant in the order they were made.
+        order_by="(StageChange.changed_at.desc(), StageChange.id.desc())",
         cascade="all, delete-orphan",
     )
 

@@ -22,7 +22,7 @@ from wtforms import SelectChoice
 from crm.auth.access import role_required
 from crm.auth.models import Role
 from crm.extensions import db
-from crm.forms import show_refusals
+from crm.forms import flash_refusal, show_refusals
 from crm.i18n import from_reader_time
 from crm.leads import services
 from crm.leads.csv_export import export_lines
@@ -189,7 +189,7 @@ def edit(company_id: int) -> ResponseReturnValue:
                 expected_version=form.expected_version(),
             )
         except services.StaleEdit as error:
-            flash(error.message, "error")
+            flash_refusal(error)
             return redirect(url_for("leads.edit", company_id=company_id)), 303
         except Refusals as error:
             show_refusals(form, error)

@@ -340,7 +340,7 @@ def time_in_stages(company: Company, now: datetime | None = None) -> dict[Stage,
     first recorded move left (or, with no moves at all, its current stage) since its creation.
     """
     now = now or utcnow()
-    changes = sorted(company.stage_changes, key=lambda change: change.changed_at)
+    changes = sorted(company.stage_changes, key=lambda change: (change.changed_at, change.id))
     first_stage = changes[0].from_stage if changes else company.stage
     periods: list[tuple[Stage, datetime]] = []
     if first_stage is not None:

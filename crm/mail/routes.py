@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from crm.auth.access import role_required
 from crm.auth.models import Role
 from crm.extensions import db
+from crm.forms import flash_refusal
 from crm.mail import services
 from crm.mail.forms import OutboxFilterForm
 from crm.mail.models import OutboxMessage, OutboxStatus
@@ -31,7 +32,7 @@ def act_on(message_id: int, change: Callable[[OutboxMessage], None]) -> Response
     try:
         change(message)
     except Refused as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("outbox.index"))
     flash(f"{message.key}: {message.status.value}.", "success")
     return redirect(url_for("outbox.index"))

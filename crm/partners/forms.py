@@ -47,8 +47,9 @@ class MergeCapabilitiesForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    partner = SelectField("Partner", coerce=int)
-    reason = TextAreaField("Reason", [SHOWN_REQUIRED])
+    # Ids of their own: the lead page also holds the stage form, whose reason is ``reason``.
+    partner = SelectField("Partner", coerce=int, id="link-partner")
+    reason = TextAreaField("Reason", [SHOWN_REQUIRED], id="link-reason")
 
 
 class LinkStatusForm(FlaskForm):

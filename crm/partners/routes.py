@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from crm.auth.access import role_required
 from crm.auth.models import Role
 from crm.extensions import db
-from crm.forms import show_refusals
+from crm.forms import flash_refusal, show_refusals
 from crm.leads.models import Company
 from crm.leads.services import company_by_id
 from crm.partners import services
@@ -48,10 +48,17 @@ def capability_or_404(capability_id: int) -> Capability:
     return db.get_or_404(Capability, capability_id)
 
 
+def back_to_company(company_id: int) -> Response:
+    """Back to the page the company's partners were changed on: the lead page or their own."""
+    if request.args.get("from") == "lead":
+        return redirect(url_for("leads.show", company_id=company_id, _anchor="company-partners"))
+    return redirect(url_for("partners.for_company", company_id=company_id))
+
+
 def back_to(link: PartnerLink) -> Response:
     if request.args.get("from") == "partner":
         return redirect(url_for("partners.detail", slug=link.partner.slug))
-    return redirect(url_for("partners.for_company", company_id=link.company_id))
+    return back_to_company(link.company_id)
 
 
 # --- directory -------------------------------------------------------------------------------
@@ -159,7 +166,7 @@ def delete(slug: str) -> ResponseReturnValue:
     try:
         services.delete_partner(partner)
     except Refused as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("partners.detail", slug=partner.slug))
     flash(f"Partner {partner.name} deleted.", "success")
     return redirect(url_for("partners.directory"))
@@ -246,8 +253,10 @@ def merge_capabilities() -> ResponseReturnValue:
 # --- a company's partners --------------------------------------------------------------------
 
 
-def company_partner_section(company: Company, link_form: LinkForm | None = None) -> Markup:
-    """The partner links and suggestions of one company, for inclusion in the company's page."""
+def company_partner_section(
+    company: Company, link_form: LinkForm | None = None, origin: str | None = None
+) -> Markup:
+    """The partner links and suggestions of one company; ``origin`` names the page it is on."""
     if link_form is None:
         link_form = LinkForm(formdata=None)
     link_form.partner.choices = [
@@ -261,13 +270,15 @@ def company_partner_section(company: Company, link_form: LinkForm | None = None)
             ranking=services.suggestions_for(company),
             link_form=link_form,
             can_edit=current_user.has_role(Role.staff),
+            origin=origin,
         )
     )
 
 
 @blueprint.app_template_global()
 def partners_of_company(company: Company) -> Markup:
-    return company_partner_section(company)
+    """The section as the lead page shows it: its buttons lead back to the lead page."""
+    return company_partner_section(company, origin="lead")
 
 
 blueprint.add_app_template_global(services.manual_statuses, "manual_statuses")
@@ -299,7 +310,7 @@ def for_company(company_id: int) -> ResponseReturnValue:
                 show_refusals(form, error)
             else:
                 flash(f"{company.name} linked to {partner.name}.", "success")
-                return redirect(url_for("partners.for_company", company_id=company.id))
+                return back_to_company(company.id)
     status = 422 if form.errors else 200
     return render_template(
         "partners/company.html", company=company, section=company_partner_section(company, form)
@@ -315,11 +326,11 @@ def suggestion_action(company_id: int, partner_id: int, accept: bool) -> Respons
         else:
             services.dismiss_suggestion(company, partner, current_user)
     except Refused as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         verb = "linked to" if accept else "will no longer be suggested for"
         flash(f"{partner.name} {verb} {company.name}.", "success")
-    return redirect(url_for("partners.for_company", company_id=company.id))
+    return back_to_company(company.id)
 
 
 @blueprint.post("/companies/<int:company_id>/partners/<int:partner_id>/accept")
@@ -348,7 +359,7 @@ def change_link_status(link_id: int) -> ResponseReturnValue:
     try:
         services.change_link_status(link, LinkStatus(form.status.data), current_user)
     except Refused as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(f"Link to {link.partner.name} is now {link.status.label.lower()}.", "success")
     return back_to(link)
@@ -361,7 +372,7 @@ def introduce(link_id: int) -> ResponseReturnValue:
     try:
         message = services.introduce(link, current_user)
     except Refused as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(f"Introduction to {link.partner.name} queued for {message.to_email}.", "success")
     return back_to(link)

@@ -95,6 +95,9 @@ def test_moving_an_event_sends_registrants_an_updated_invitation(
         ({"is_all_day": True, "starts_on": "2031-03-30"}, "ends_on"),
         ({"questions": [{"en": "No key"}]}, "questions"),
         ({"capacity": -1}, "capacity"),
+        ({"is_all_day": True, "starts_on": "0001-01-01", "ends_on": "0001-01-01"}, "starts_on"),
+        ({"is_all_day": True, "starts_on": "2031-03-30", "ends_on": "9999-12-31"}, "ends_on"),
+        ({"registration_closes_at": "0001-01-01T00:00:00+01:00"}, "registration_closes_at"),
     ],
 )
 def test_an_impossible_event_is_refused_naming_the_field(

@@ -49,3 +49,17 @@ def test_an_admin_revokes_a_token(
     assert response.status_code == 302
     db.session.refresh(token)
     assert token.is_revoked
+
+
+def test_the_new_token_form_is_empty_again_once_a_token_is_created(
+    client: FlaskClient, create_user: Callable[..., User], login: Callable[[User], None]
+) -> None:
+    admin = create_user(Role.admin)
+    login(admin)
+    response = submit_form(
+        client, "/admin/tokens/", {"name": "Reporting", "scope": "write", "user_id": str(admin.id)}
+    )
+    assert response.status_code == 200
+    assert 'id="new-token"' in response.text
+    assert 'value="Reporting"' not in response.text
+    assert '<option selected value="write">' not in response.text

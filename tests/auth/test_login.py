@@ -28,6 +28,14 @@ def test_login_accepts_the_email_in_any_case(client: FlaskClient, staff_user: Us
     assert attempt(client, staff_user.email.upper(), TEST_PASSWORD).status_code == 302
 
 
+def test_a_login_without_a_password_is_sent_back_with_422(
+    client: FlaskClient, staff_user: User
+) -> None:
+    response = attempt(client, staff_user.email, "")
+    assert response.status_code == 422
+    assert client.get("/dashboard").status_code == 302
+
+
 def test_pages_for_staff_send_visitors_to_the_login(client: FlaskClient) -> None:
     response = client.get("/dashboard")
     assert response.status_code == 302

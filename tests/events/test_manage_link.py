@@ -86,6 +86,7 @@ def test_an_unknown_answer_is_refused_on_the_manage_page(
 ) -> None:
     registration = create_registration(event, answers={"dietary": "none"})
     response = submit_form(client, link(registration), {"question_dietary": "caviar"})
+    assert response.status_code == 422
     assert "Please choose one of the offered answers." in response.text
     db.session.refresh(registration)
     assert registration.answers == {"dietary": "none"}

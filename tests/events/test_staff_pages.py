@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -72,9 +73,38 @@ def test_an_event_ending_before_it_starts_is_refused(staff_client: FlaskClient) 
     assert db.session.scalar(select(Event)) is None
 
 
+@pytest.mark.parametrize(
+    ("change", "message_next_to"),
+    [
+        ({"starts_local": "0001-01-01T00:00", "ends_local": "0001-01-01T10:00"}, "starts_local"),
+        ({"timezone": "America/New_York", "ends_local": "9999-12-31T23:00"}, "ends_local"),
+        ({"is_all_day": "y", "starts_on": "2027-04-21", "ends_on": "9999-12-31"}, "ends_on"),
+        ({"opens_local": "0001-01-01T00:00"}, "opens_local"),
+    ],
+)
+def test_days_and_times_outside_the_years_1900_to_2999_are_refused(
+    staff_client: FlaskClient, change: dict[str, str], message_next_to: str
+) -> None:
+    response = submit_form(staff_client, "/staff/events/new", event_form(**change))
+    assert response.status_code == 422
+    assert f'id="{message_next_to}-error">Give a date between 1900 and 2999.' in response.text
+    assert db.session.scalar(select(Event)) is None
+
+
 def test_malformed_questions_are_refused(staff_client: FlaskClient) -> None:
     response = submit_form(staff_client, "/staff/events/new", event_form(questions_json="[{"))
+    assert response.status_code == 422
     assert "Not valid JSON" in response.text
+
+
+def test_an_event_edit_without_a_title_is_sent_back_with_422(
+    staff_client: FlaskClient, event: Event
+) -> None:
+    url = f"/staff/events/{event.id}/edit"
+    response = submit_form(staff_client, url, event_form(title="", slug=event.slug))
+    assert response.status_code == 422
+    db.session.refresh(event)
+    assert event.title != ""
 
 
 def test_publishing_makes_the_event_public(
@@ -194,6 +224,14 @@ def test_staff_add_a_registrant_by_hand(staff_client: FlaskClient, event: Event)
     assert registration.status == RegistrationStatus.confirmed
 
 
+def test_adding_a_registrant_without_their_details_is_sent_back_with_422(
+    staff_client: FlaskClient, event: Event
+) -> None:
+    response = submit_form(staff_client, f"/staff/events/{event.id}/add", {"name": ""})
+    assert response.status_code == 422
+    assert db.session.scalar(select(Registration)) is None
+
+
 def test_staff_cancel_a_registration(
     staff_client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
 ) -> None:
@@ -252,6 +290,7 @@ def test_check_in_at_the_door(
     registration = create_registration(event, name="Irène Joliot-Curie")
     page = staff_client.get(f"/staff/events/{event.id}/check-in?q=joliot")
     assert "Check in Irène Joliot-Curie" in page.text
+    assert '<ul class="check-in" aria-label="Confirmed attendees">' in page.text
     submit_form(
         staff_client,
         f"/staff/events/{event.id}/registrations/{registration.id}/check-in",

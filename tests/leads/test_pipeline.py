@@ -172,3 +172,25 @@ def test_the_page_of_a_company_without_history_opens(staff_client: FlaskClient) 
     response = staff_client.get(f"/leads/{company.id}")
     assert response.status_code == 200
     assert "Demo: Quiet AB" in response.text
+
+
+def test_moves_made_in_the_same_instant_keep_the_order_they_were_made_in(
+    create_company: Callable[..., Company], staff_user: User, clock: Callable[[str], None]
+) -> None:
+    clock("2025-10-01T08:00:00+00:00")
+    company = create_company()
+    move_stage(company, Stage.qualified, "", staff_user)
+    move_stage(company, Stage.active, "", staff_user)
+    db.session.commit()
+    db.session.expire_all()
+    assert [change.to_stage for change in company.stage_changes] == [
+        Stage.active,
+        Stage.qualified,
+        Stage.enquiry,
+    ]
+    clock("2025-10-08T08:00:00+00:00")
+    assert time_in_stages(company) == {
+        Stage.enquiry: timedelta(),
+        Stage.qualified: timedelta(),
+        Stage.active: timedelta(days=7),
+    }

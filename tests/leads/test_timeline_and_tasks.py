@@ -113,6 +113,20 @@ def test_an_activity_time_is_read_in_the_staff_members_zone_berlin_by_default(
     assert visit.occurred_at.isoformat() == "2025-10-21T12:30:00+00:00"
 
 
+def test_an_activity_time_outside_the_years_1900_to_2999_is_refused(
+    staff_client: FlaskClient, company: Company
+) -> None:
+    response = submit_form(
+        staff_client,
+        f"/leads/{company.id}/activities",
+        {"kind": "call", "subject": "Call from the past", "occurred_at": "0001-01-01T00:00"},
+        form_page=f"/leads/{company.id}",
+    )
+    assert response.status_code == 422
+    assert "Give a date between 1900 and 2999." in response.text
+    assert db.session.query(Activity).count() == 0
+
+
 def test_a_staff_member_in_another_zone_enters_and_reads_times_in_it(
     staff_client: FlaskClient, staff_user: User, company: Company
 ) -> None:

@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+import pytest
 from flask.testing import FlaskClient
 
 from crm.auth.models import Role, User
@@ -61,6 +62,21 @@ def test_a_viewer_may_not_open_the_outbox(
     login(create_user(Role.viewer))
 
     assert client.get(OUTBOX).status_code == 403
+
+
+@pytest.mark.parametrize(("role", "is_shown"), [(Role.viewer, False), (Role.staff, True)])
+def test_the_navigation_shows_the_outbox_only_to_those_who_may_open_it(
+    client: FlaskClient,
+    create_user: Callable[..., User],
+    login: Callable[[User], None],
+    role: Role,
+    is_shown: bool,
+) -> None:
+    login(create_user(role))
+
+    page = client.get("/dashboard")
+
+    assert (f'href="{OUTBOX}"' in page.text) is is_shown
 
 
 def test_visitors_are_sent_to_the_login(client: FlaskClient) -> None:

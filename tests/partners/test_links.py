@@ -115,7 +115,8 @@ def test_linking_without_a_reason_is_shown_next_to_the_field(
     url = f"/companies/{company.id}/partners"
     response = submit_form(staff_client, url, {"partner": partner("hzdr").id, "reason": ""})
     assert response.status_code == 422
-    assert 'id="reason-error"' in response.text
+    assert 'aria-describedby="link-reason-error"' in response.text
+    assert 'id="link-reason-error"' in response.text
 
 
 def test_staff_change_a_link_status_and_see_the_history_on_both_pages(

@@ -78,6 +78,8 @@ def test_staff_accept_a_suggestion_on_the_company_partner_page(
     company = create_company(needs=("sterility-testing",))
     page = staff_client.get(f"/companies/{company.id}/partners")
     assert "matches: Sterility testing" in page.text
+    assert 'aria-label="Accept CUP Laboratorien Dr. Freitag GmbH">Accept<' in page.text
+    assert 'aria-label="Dismiss CUP Laboratorien Dr. Freitag GmbH">Dismiss<' in page.text
     cup = partner("cup-laboratorien")
     response = staff_client.post(
         f"/companies/{company.id}/partners/{cup.id}/accept",
