@@ -4,7 +4,7 @@ The language: ``?lang=``, then the visitor's choice, then the browser. The time 
 logged-in staff member's own, else the office's (``BABEL_DEFAULT_TIMEZONE``).
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
@@ -40,6 +40,5 @@ def moment(value: datetime) -> str:
 
 
 def from_reader_time(local: datetime) -> datetime:
-    """A wall-clock time entered by the reader (no zone) as an aware UTC moment."""
-    zone = ZoneInfo(str(get_timezone()))
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    """A wall-clock time entered by the reader (no zone) as a moment in the reader's zone."""
+    return local.replace(tzinfo=ZoneInfo(str(get_timezone())))

@@ -44,7 +44,14 @@ def roll_back_on_error(error: BaseException | None) -> None:
         db.session.rollback()
 
 
+def start_request() -> None:
+    """Each request starts with no refusal shown and nothing to keep despite an error."""
+    g.pop("keep_changes", None)
+    g.pop("refused", None)
+
+
 def install(app: Flask) -> None:
+    app.before_request(start_request)
     app.after_request(finish_request)
     app.teardown_request(roll_back_on_error)
 

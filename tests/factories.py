@@ -14,7 +14,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from crm.auth.models import User
+from crm.api.models import ApiScope
+from crm.api.tokens import issue_token
+from crm.auth.models import Role, User
 from crm.db import utcnow
 from crm.events import planning
 from crm.events import services as events
@@ -296,6 +298,22 @@ def insert_registration(
         db.session.add(registration)
         db.session.commit()
         return registration
+
+    return make
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def token_headers(app: Flask, create_user: Callable[..., User]) -> Callable[..., dict[str, str]]:
+    """Authorization headers for a new token acting as a new user of ``role``."""
+
+    def make(role: Role = Role.staff, scope: ApiScope = ApiScope.write) -> dict[str, str]:
+        user = create_user(role)
+        _, plain = issue_token("test integration", scope, user, by=user)
+        db.session.commit()
+        return {"Authorization": f"Bearer {plain}"}
 
     return make
 

@@ -2,18 +2,24 @@
 
 import uuid
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import inspect
+from sqlalchemy import JSON, MetaData, Table, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from crm import create_app
 from crm.extensions import db
 from tests.conftest import POSTGRES_ADMIN_URL, database_kinds
+
+# The last revision before the database checked states and number ranges itself.
+BEFORE_THE_CHECKS = "7064e9f60f47"
 
 
 @pytest.fixture(params=database_kinds())
@@ -45,3 +51,113 @@ def test_upgrade_from_nothing_matches_the_models(
         db.engine.dispose()
     assert differences == []
     assert {"users", "companies", "partners", "events", "registrations"} <= tables
+
+
+def filled_row(table: Table, **values: Any) -> dict[str, Any]:
+    """A row for ``table`` as the database had it then: ``values``, and a plain value for every
+    other column that needs one."""
+    plain: dict[type, Any] = {
+        str: "x",
+        int: 0,
+        bool: False,
+        datetime: datetime(2025, 9, 1, 10, 0),
+        date: date(2025, 9, 1),
+    }
+    row = dict(values)
+    for column in table.columns:
+        if column.name in row or column.nullable or column.server_default is not None:
+            continue
+        if column.primary_key and column.autoincrement:
+            continue
+        python_type = column.type.python_type if not isinstance(column.type, JSON) else list
+        row[column.name] = "[]" if python_type in (list, dict) else plain[python_type]
+    return row
+
+
+def test_an_existing_database_with_data_upgrades_and_then_checks_states_and_ranges(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade(revision=BEFORE_THE_CHECKS)
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            insert = connection.execute
+            insert(
+                old.tables["companies"].insert(),
+                filled_row(
+                    old.tables["companies"],
+                    id=1,
+                    name="Old Isotopes",
+                    stage="qualified",
+                    source="event",
+                    country="de",
+                    likelihood_percent=150,
+                    new_jobs=12,
+                ),
+            )
+            insert(
+                old.tables["events"].insert(),
+                filled_row(
+                    old.tables["events"],
+                    id=1,
+                    slug="old-forum",
+                    status="published",
+                    is_all_day=True,
+                    starts_on=date(2025, 10, 28),
+                    ends_on=date(2025, 10, 28),
+                    timezone="Europe/Berlin",
+                    reminder_offsets_days="[7, 1]",
+                    questions="[]",
+                    organiser_name="WFS",
+                    organiser_email="events@wfs.example",
+                    sort_at=datetime(2025, 10, 27, 23, 0),
+                ),
+            )
+            insert(
+                old.tables["registrations"].insert(),
+                filled_row(
+                    old.tables["registrations"],
+                    id=1,
+                    event_id=1,
+                    company_id=1,
+                    status="confirmed",
+                    email="anna@old.example",
+                    answers="{}",
+                ),
+            )
+            insert(
+                old.tables["outbox_messages"].insert(),
+                filled_row(
+                    old.tables["outbox_messages"],
+                    id=1,
+                    key="confirmation:registration:1:seq:0",
+                    status="pending",
+                    registration_id=1,
+                    company_id=1,
+                    to_email="anna@old.example",
+                ),
+            )
+
+        upgrade()
+
+        with db.engine.connect() as connection:
+            company = connection.execute(
+                text("SELECT name, country, likelihood_percent, new_jobs FROM companies")
+            ).one()
+            reply_to = connection.execute(
+                text("SELECT reply_to_email, reply_to_name FROM outbox_messages")
+            ).one()
+            published_at = connection.execute(text("SELECT published_at FROM events")).scalar()
+            with pytest.raises(IntegrityError):
+                connection.execute(text("UPDATE companies SET stage = 'bogus'"))
+            connection.rollback()
+            with pytest.raises(IntegrityError):
+                connection.execute(text("UPDATE registrations SET status = 'bogus'"))
+        db.engine.dispose()
+
+    assert tuple(company) == ("Old Isotopes", "DE", None, 12)
+    assert tuple(reply_to) == ("events@wfs.example", "WFS")
+    assert published_at is not None

@@ -70,11 +70,13 @@ def send_claimed(message: OutboxMessage, report: DispatchReport, delivering: Cou
 def dispatch_due() -> DispatchReport:
     """Send every message that is due now; each outcome is committed on its own."""
     report = DispatchReport()
-    while claimed := claim_due(current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"]):
-        db.session.commit()
+    while True:
+        claimed = claim_due(current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+        db.session.commit()  # the claim stands before anything is sent
+        if not claimed:
+            return report
         with courier() as delivering:
             for message_id in claimed:
                 message = db.session.get(OutboxMessage, message_id)
                 if message is not None:
                     send_claimed(message, report, delivering)
-    return report

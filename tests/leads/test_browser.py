@@ -5,12 +5,12 @@ from typing import Any
 import pytest
 
 from crm.auth.models import User
-from crm.partners.models import Capability
+from crm.vocabulary.models import Capability
 from tests.conftest import TEST_PASSWORD
 
 
 @pytest.fixture
-def company_form(live_server: str, page: Any, staff_user: User, capability: Capability) -> Any:
+def company_form(live_server: str, page: Any, staff_user: User, hot_cells: Capability) -> Any:
     """The New company page, opened by a staff member who logged in."""
     page.goto(f"{live_server}/login")
     page.get_by_label("Email").fill(staff_user.email)
