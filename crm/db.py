@@ -19,8 +19,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Mapper, Session, registry
+from sqlalchemy.orm import DeclarativeBase, Mapper, Session, registry, scoped_session
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql import FromClause
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -60,9 +61,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        moment: datetime = value
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -103,7 +105,7 @@ def enforce_foreign_keys_on_sqlite(connection: Any, record: ConnectionPoolEntry)
         connection.execute("PRAGMA foreign_keys = ON")
 
 
-def columns_referencing(table: Table) -> list[Column[Any]]:
+def columns_referencing(table: FromClause) -> list[Column[Any]]:
     """Every foreign-key column of the schema that points at ``table``."""
     return [
         key.parent
@@ -131,7 +133,9 @@ def is_partial(index: Index) -> bool:
     return any(index.dialect_options[name].get("where") is not None for name in PARTIAL_DIALECTS)
 
 
-def repoint_references(session: Session, table: Table, old_id: int, new_id: int) -> None:
+def repoint_references(
+    session: Session | scoped_session[Any], table: FromClause, old_id: int, new_id: int
+) -> None:
     """Make every row that points at row ``old_id`` of ``table`` point at ``new_id`` instead.
 
     Found from the schema, so a table added later follows without a list to keep. Where a row

@@ -1,5 +1,7 @@
 """Flask extensions, created once here and bound to an application in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -13,6 +15,11 @@ from crm.db import Base
 from crm.problems import ProblemApi
 
 db = SQLAlchemy(model_class=Base)
+# The base of every model: Flask-SQLAlchemy's model class, which type checkers see as ``Base``.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 mail = Mail()

@@ -18,25 +18,26 @@ def forget_cached_locale() -> None:
 
 
 def select_locale() -> str | None:
-    languages = current_app.config["LANGUAGES"]
+    languages: list[str] = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked
         return asked
-    if session.get("lang") in languages:
-        return session["lang"]
+    remembered = session.get("lang")
+    if remembered in languages:
+        return str(remembered)
     return request.accept_languages.best_match(languages)
 
 
 def select_timezone() -> str | None:
     if current_user and current_user.is_authenticated:
-        return current_user.timezone
+        return str(current_user.timezone)
     return None  # Flask-Babel falls back to BABEL_DEFAULT_TIMEZONE
 
 
 def moment(value: datetime) -> str:
     """A stored UTC moment as the reader's local date and time with its zone."""
-    return format_datetime(value, "yyyy-MM-dd HH:mm zzz")
+    return str(format_datetime(value, "yyyy-MM-dd HH:mm zzz"))
 
 
 def from_reader_time(local: datetime) -> datetime:

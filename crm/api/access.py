@@ -3,11 +3,11 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from flask import g, request
 from flask_login import current_user
-from flask_smorest import abort
+from flask_smorest import abort as smorest_abort
 
 from crm.api.models import ApiScope
 from crm.api.tokens import find_live_token
@@ -18,7 +18,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-BEARER_SECURITY = [{"bearerAuth": []}]
+BEARER_SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+
+def abort(status: int, **data: Any) -> NoReturn:
+    """flask-smorest's abort (a problem document with ``message`` and ``messages``), which
+    always raises."""
+    smorest_abort(status, **data)
+    raise AssertionError("abort returned")
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from crm.api.access import BEARER_SECURITY, api_access
+from crm.api.access import BEARER_SECURITY, abort, api_access
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import (
     COMPANY_DETAILS,
@@ -52,7 +52,9 @@ def list_filters(args: dict[str, Any]) -> CompanyFilters:
         country=args.get("country", "").upper(),
         need=args.get("need", "").strip(),
         source=args["source"].name if "source" in args else "",
-        open_task={True: "yes", False: "no"}.get(args.get("open_task"), ""),
+        open_task={True: "yes", False: "no"}.get(args["open_task"], "")
+        if "open_task" in args
+        else "",
         archived="yes" if args["archived"] else "",
         sort=args["sort"],
     )

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.db import utcnow
-from crm.extensions import db
+from crm.extensions import Model
 
 
 class ApiScope(enum.Enum):
@@ -14,7 +14,7 @@ class ApiScope(enum.Enum):
     write = "write"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for a staff integration; only its SHA-256 hash is stored."""
 
     __tablename__ = "api_tokens"

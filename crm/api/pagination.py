@@ -40,7 +40,7 @@ def paginate(query: Select[Any], page: int, per_page: int) -> dict[str, Any]:
     items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
 
     def link(number: int) -> str:
-        args = {**request.args.to_dict(), "page": number, "per_page": per_page}
+        args: dict[str, Any] = {**request.args.to_dict(), "page": number, "per_page": per_page}
         return url_for(request.endpoint or "", **(request.view_args or {}), **args)
 
     has_next = page * per_page < (total or 0)

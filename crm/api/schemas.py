@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from flask import current_app
 from marshmallow import Schema, fields, post_load, validate
 
-from crm.events.models import EventStatus, RegistrationStatus
+from crm.events.models import Event, EventStatus, RegistrationStatus
 from crm.leads.models import ActivityKind, Contact, InvestmentType, LeadSource, Stage
 from crm.leads.services import MAX_ID, STAFF_ACTIVITY_KINDS
 from crm.partners.models import LinkSource, LinkStatus, PartnerKind
@@ -52,9 +53,7 @@ class EventSchema(Schema):
     is_demo = fields.Boolean(required=True)
     url = fields.Method("public_url", required=True)
 
-    def public_url(self, event: object) -> str:
-        from flask import current_app
-
+    def public_url(self, event: Event) -> str:
         return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/events/{event.slug}"
 
 
@@ -174,8 +173,10 @@ class ContactInputSchema(Schema):
 class ContactSchema(ContactInputSchema):
     id = fields.Integer(required=True)
     company_id = fields.Integer(required=True)
-    email = fields.String(allow_none=True)
-    has_consent = fields.Method("consent_given", required=True, metadata={"type": "boolean"})
+    email = fields.String(allow_none=True)  # type: ignore[assignment]  # written as stored
+    has_consent = fields.Method(  # type: ignore[assignment]  # read back from consent_at
+        "consent_given", required=True, metadata={"type": "boolean"}
+    )
     consent_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
 

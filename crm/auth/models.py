@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.db import utcnow
-from crm.extensions import db
+from crm.extensions import Model
 
 OFFICE_TIMEZONE = "Europe/Berlin"
 
@@ -22,7 +22,7 @@ class Role(enum.Enum):
         return self.value >= other.value
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
 

@@ -101,7 +101,7 @@ def authenticate(email: str, password: str) -> User | None:
     except Refused:
         verify_password(_dummy_hash(), password)
         return None
-    user = db.session.scalar(select(User).where(User.email == email))
+    user: User | None = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         verify_password(_dummy_hash(), password)  # spend the same time as for a real account
         return None

@@ -25,7 +25,7 @@ class CalendarMethod(Enum):
 
 
 def public_base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
 
 
 def calendar_host() -> str:

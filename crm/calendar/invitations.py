@@ -20,4 +20,5 @@ def invitation_text(message: OutboxMessage) -> str | None:
         else registration.sequence
     )
     method = CalendarMethod(message.calendar_method)
-    return invitation_for(registration, method, sequence).to_ical().decode()
+    text: bytes = invitation_for(registration, method, sequence).to_ical()
+    return text.decode()

@@ -22,7 +22,8 @@ def calendar_response(events: Sequence[Event], filename: str) -> Response:
     if events:
         response.last_modified = max(event.updated_at for event in events)
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @blueprint.get("/events/<slug>.ics")

@@ -21,7 +21,7 @@ from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from crm.db import utcnow
-from crm.extensions import db
+from crm.extensions import Model, db
 from crm.leads.models import Company, Contact
 from crm.partners.models import Partner
 from crm.vocabulary.models import Capability
@@ -40,7 +40,7 @@ class EventStatus(enum.Enum):
     cancelled = "cancelled"
 
 
-class Event(db.Model):
+class Event(Model):
     """A cluster event: all-day (``starts_on``..``ends_on``, inclusive) or timed (UTC instants)."""
 
     __tablename__ = "events"
@@ -147,7 +147,7 @@ registration_meeting_requests = Table(
 )
 
 
-class Registration(db.Model):
+class Registration(Model):
     """A person's registration for an event; at most one live one per event and email."""
 
     __tablename__ = "registrations"

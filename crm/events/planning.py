@@ -284,7 +284,7 @@ def event_by_id(event_id: int) -> Event | None:
     return db.session.get(Event, event_id)
 
 
-def published_events() -> Select[tuple[Event]]:
+def published_events() -> Select[Event]:
     """Published events, soonest first: all-day and timed alike, by the instant they begin."""
     return (
         select(Event).where(Event.status == EventStatus.published).order_by(Event.sort_at, Event.id)

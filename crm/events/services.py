@@ -198,9 +198,7 @@ def door_list(event: Event, search: str = "") -> list[Registration]:
     return list(db.session.scalars(query))
 
 
-def registrations_query(
-    event: Event, status: RegistrationStatus | None
-) -> Select[tuple[Registration]]:
+def registrations_query(event: Event, status: RegistrationStatus | None) -> Select[Registration]:
     query = select(Registration).where(Registration.event_id == event.id)
     if status is not None:
         query = query.where(Registration.status == status)

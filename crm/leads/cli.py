@@ -36,8 +36,8 @@ def import_command(file: Path, dry_run: bool, valid_only: bool) -> None:
         )
     except ImportFileError as error:
         raise click.ClickException(str(error)) from error
-    for error in report.errors:
-        click.echo(f"row {error.row_number}: {error.message}", err=True)
+    for row_error in report.errors:
+        click.echo(f"row {row_error.row_number}: {row_error.message}", err=True)
     if report.is_dry_run:
         click.echo(f"Dry run: {report.valid_rows} of {report.total_rows} rows are valid.")
     else:

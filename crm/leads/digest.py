@@ -68,7 +68,7 @@ def digest_day(now: datetime) -> date | None:
 def public_url(endpoint: str, **values: object) -> str:
     """An absolute link for a mail, which is rendered outside any request."""
     path = current_app.url_map.bind("").build(endpoint, values)
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
 
 
 def company_url(company: Company) -> str:

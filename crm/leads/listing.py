@@ -112,7 +112,7 @@ class CompanyFilters:
         return [column.desc() if self.sort.startswith("-") else column.asc(), Company.id]
 
 
-def filtered_companies(filters: CompanyFilters) -> Select[tuple[Company]]:
+def filtered_companies(filters: CompanyFilters) -> Select[Company]:
     """The companies the filters select, in their order, with their needs."""
     return (
         select(Company)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.db import number_range, utcnow
-from crm.extensions import db
+from crm.extensions import Model, db
 from crm.vocabulary.models import Capability
 
 
@@ -63,7 +63,7 @@ company_needs = Table(
 )
 
 
-class Company(db.Model):
+class Company(Model):
     """A company interested in settling: the lead."""
 
     __tablename__ = "companies"
@@ -160,7 +160,7 @@ class Company(db.Model):
         return f"<Company {self.name}>"
 
 
-class Contact(db.Model):
+class Contact(Model):
     """A person at a company."""
 
     __tablename__ = "contacts"
@@ -191,7 +191,7 @@ class ActivityKind(enum.Enum):
     system = "system"
 
 
-class Activity(db.Model):
+class Activity(Model):
     """An entry on a company's timeline, written by staff or by the system."""
 
     __tablename__ = "activities"
@@ -213,7 +213,7 @@ class Activity(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class StageChange(db.Model):
+class StageChange(Model):
     """One move of a company through the pipeline: who, when, from, to and why."""
 
     __tablename__ = "stage_changes"
@@ -236,7 +236,7 @@ class StageChange(db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class FollowUpTask(db.Model):
+class FollowUpTask(Model):
     """Something a staff member has to do for a company by a date."""
 
     __tablename__ = "follow_up_tasks"

@@ -476,7 +476,7 @@ def contact_of(company: Company, contact_id: int) -> Contact | None:
     return contact if contact is not None and contact.company_id == company.id else None
 
 
-def contacts_of(company: Company) -> Select[tuple[Contact]]:
+def contacts_of(company: Company) -> Select[Contact]:
     return (
         select(Contact).where(Contact.company_id == company.id).order_by(Contact.name, Contact.id)
     )
@@ -512,7 +512,7 @@ def log_activity(
     return record_activity(company, kind, subject, body, author=by, occurred_at=occurred_at)
 
 
-def timeline_of(company: Company) -> Select[tuple[Activity]]:
+def timeline_of(company: Company) -> Select[Activity]:
     """The company's timeline, the latest first; registrations and mail show here too."""
     return (
         select(Activity)
@@ -551,7 +551,7 @@ def complete_task(task: FollowUpTask) -> None:
         db.session.flush()
 
 
-def tasks_of(company: Company) -> Select[tuple[FollowUpTask]]:
+def tasks_of(company: Company) -> Select[FollowUpTask]:
     """The company's tasks: open ones first, the earliest due first."""
     return (
         select(FollowUpTask)

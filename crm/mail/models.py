@@ -5,7 +5,7 @@ from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.db import utcnow
-from crm.extensions import db
+from crm.extensions import Model
 
 
 class OutboxStatus(enum.Enum):
@@ -16,7 +16,7 @@ class OutboxStatus(enum.Enum):
     cancelled = "cancelled"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A mail written in the same transaction as the change that causes it, sent later.
 
     ``key`` names the reason for the mail (``invite:registration:42:seq:1``) and is unique, so the

@@ -160,6 +160,6 @@ def claim_due(timeout_seconds: int, limit: int = CLAIM_BATCH_SIZE) -> list[int]:
             )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:
+        if getattr(result, "rowcount", 0) == 1:  # a CursorResult, typed as any Result
             claimed.append(message_id)
     return claimed

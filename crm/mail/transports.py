@@ -31,7 +31,7 @@ class PreparedMessage(Message):
 
 def envelope_address(email: EmailMessage, header: str) -> str:
     """The bare address of a one-address header, for the SMTP envelope."""
-    return email[header].addresses[0].addr_spec
+    return str(email[header].addresses[0].addr_spec)
 
 
 class Courier:
@@ -55,7 +55,8 @@ class Courier:
         if self._connection is not None:
             connection, self._connection = self._connection, None
             with suppress(smtplib.SMTPException, OSError):
-                connection.__exit__(None, None, None)
+                # Flask-Mail types __exit__ as if an exception were always passed.
+                connection.__exit__(None, None, None)  # type: ignore[arg-type]
 
     def _send_over_smtp(self, email: EmailMessage) -> None:
         prepared = PreparedMessage(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import utcnow
-from crm.extensions import db
+from crm.extensions import Model, db
 from crm.vocabulary.models import Capability
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class PartnerKind(enum.Enum):
     network = "network"
 
 
-class Partner(db.Model):
+class Partner(Model):
     __tablename__ = "partners"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +95,7 @@ class LinkSource(enum.Enum):
     event = "event"
 
 
-class PartnerLink(db.Model):
+class PartnerLink(Model):
     """A lead put in touch with a cluster partner, and how far that has got."""
 
     __tablename__ = "partner_links"
@@ -134,7 +134,7 @@ class PartnerLink(db.Model):
         return f"<PartnerLink company={self.company_id} partner={self.partner_id}>"
 
 
-class PartnerLinkChange(db.Model):
+class PartnerLinkChange(Model):
     """One step in a link's status history: who moved it, when, from what to what."""
 
     __tablename__ = "partner_link_changes"
@@ -156,7 +156,7 @@ class PartnerLinkChange(db.Model):
     changed_by: Mapped["User | None"] = relationship()
 
 
-class DismissedSuggestion(db.Model):
+class DismissedSuggestion(Model):
     """A partner staff ruled out for a company; it is never suggested for that company again."""
 
     __tablename__ = "dismissed_suggestions"

@@ -7,7 +7,7 @@ fixed examples without a database.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, cast
 
 COVERAGE_WEIGHT = 0.8
 FOCUS_WEIGHT = 0.2
@@ -29,7 +29,9 @@ class Offering(Protocol):
     def capabilities(self) -> Sequence[Tag]: ...
 
 
-P = TypeVar("P", bound=Offering)
+# Any object with a name and capabilities (an Offering): left unbounded because mypy does not
+# see the mapped Partner model as one inside the import cycle of the models.
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def rank_partners(needs: Iterable[Tag], partners: Iterable[P]) -> Ranking[P]:
         return Ranking([], NO_NEEDS)
     suggestions = []
     for partner in partners:
-        offered = {tag.slug for tag in partner.capabilities}
+        offered = {tag.slug for tag in cast(Offering, partner).capabilities}
         matched = [label for slug, label in needed.items() if slug in offered]
         if not matched:
             continue
@@ -83,5 +85,5 @@ def rank_partners(needs: Iterable[Tag], partners: Iterable[P]) -> Ranking[P]:
             offered
         )
         suggestions.append(Suggestion(partner, round(score, 4), tuple(matched)))
-    suggestions.sort(key=lambda s: (-s.score, -len(s.matched), s.partner.name))
+    suggestions.sort(key=lambda s: (-s.score, -len(s.matched), cast(Offering, s.partner).name))
     return Ranking(suggestions, None if suggestions else NO_MATCH)

@@ -29,7 +29,7 @@ blueprint = Blueprint("partners", __name__)
 
 
 def is_reader() -> bool:
-    return current_user.is_authenticated and current_user.has_role(Role.viewer)
+    return bool(current_user.is_authenticated and current_user.has_role(Role.viewer))
 
 
 def partner_or_404(slug: str) -> Partner:

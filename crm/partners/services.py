@@ -394,7 +394,7 @@ def matching_leads_for(partner: Partner) -> list[tuple[Company, Suggestion[Partn
         .order_by(Company.created_at.desc(), Company.id.desc())
         .limit(MATCHING_LEADS_SHOWN)
     )
-    leads = []
+    leads: list[tuple[Company, Suggestion[Partner]]] = []
     for company in companies:
         ranking = rank_partners(ranked_needs(company), [partner])
         leads.extend((company, suggestion) for suggestion in ranking.suggestions)
@@ -452,7 +452,7 @@ def directory(*, include_hidden: bool) -> list[Partner]:
     return list(db.session.scalars(query))
 
 
-def public_partners() -> Select[tuple[Partner]]:
+def public_partners() -> Select[Partner]:
     return (
         select(Partner)
         .where(Partner.is_public)
@@ -494,7 +494,7 @@ def linkable_partners(company: Company | None = None) -> list[Partner]:
     return list(db.session.scalars(query))
 
 
-def links_query(company: Company) -> Select[tuple[PartnerLink]]:
+def links_query(company: Company) -> Select[PartnerLink]:
     return (
         select(PartnerLink)
         .join(PartnerLink.partner)

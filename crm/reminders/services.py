@@ -79,7 +79,7 @@ def due_reminders(now: datetime) -> list[DueReminder]:
             or_(Event.starts_at > now, Event.starts_on >= (now - timedelta(days=1)).date()),
         )
     ).all()
-    reminders = []
+    reminders: list[DueReminder] = []
     for event in events:
         if event.begins_at <= now:
             continue

@@ -1,6 +1,7 @@
 """The cluster as the nukliD article describes it: partners, their capabilities, the events."""
 
 from datetime import date
+from typing import Any
 
 CAPABILITIES = {
     "radiopharmaceutical-precursors": "Radiopharmaceutical precursors",
@@ -169,7 +170,7 @@ EVENTS = [
 
 # Fictional leads at several points of the pipeline; ``journey`` lists the stage moves with how
 # many days ago each happened, so that stage history and time in stage read like real ones.
-DEMO_COMPANIES = [
+DEMO_COMPANIES: list[dict[str, Any]] = [
     {
         "name": "Demo: Nordlicht Isotopes AB",
         "domain": "nordlicht-isotopes.example",

@@ -1,10 +1,10 @@
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.extensions import db
+from crm.extensions import Model
 
 
-class Capability(db.Model):
+class Capability(Model):
     """A tag in the shared vocabulary of what partners offer and what leads need."""
 
     __tablename__ = "capabilities"
