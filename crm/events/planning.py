@@ -276,8 +276,8 @@ def cancel_event(event: Event) -> int:
 
 
 def staff_events() -> list[Event]:
-    """Every event for the staff list, the newest first."""
-    return list(db.session.scalars(select(Event).order_by(Event.created_at.desc())))
+    """Every event for the staff list: the latest to begin first, so that coming ones lead."""
+    return list(db.session.scalars(select(Event).order_by(Event.sort_at.desc(), Event.id)))
 
 
 def event_by_id(event_id: int) -> Event | None:
