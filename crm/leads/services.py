@@ -147,12 +147,14 @@ def staff_member(user_id: int | None, field: str) -> User | None:
     if user_id is None:
         return None
     user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
-    if user is None or not user.is_enabled or not user.has_role(Role.staff):
+    if user is None:
+        raise Refused("unknown_account", field, "There is no account {id}.", id=user_id)
+    if not user.is_enabled or not user.has_role(Role.staff):
         raise Refused(
             "not_staff",
             field,
             "{who} cannot own leads or tasks: only enabled staff members can.",
-            who=user.email if user else f"No account with the id {user_id}, so it",
+            who=user.email,
         )
     return user
 
