@@ -14,6 +14,7 @@ from flask import Flask
 from limits import parse_many
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+SQLITE_WAIT_SECONDS = 30
 
 ENVIRONMENT_KEYS = {
     "DATABASE_URL": str,
@@ -176,3 +177,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config["SESSION_COOKIE_SECURE"] = is_production
     app.config["REMEMBER_COOKIE_SECURE"] = is_production
     app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["DATABASE_URL"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite has one writer at a time: the web workers and the mail worker wait their turn
+        # for up to half a minute rather than fail with "database is locked".
+        engine_options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        engine_options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_WAIT_SECONDS)

@@ -4,6 +4,7 @@ import pytest
 
 from crm import create_app
 from crm.config import ConfigurationError, sqlalchemy_url
+from crm.extensions import db
 
 
 @pytest.fixture
@@ -104,3 +105,16 @@ def test_a_rate_limit_that_is_not_a_rate_is_refused_at_start(
     monkeypatch.setenv("REGISTRATION_RATE_LIMIT", "thirty a minute")
     with pytest.raises(ConfigurationError, match="REGISTRATION_RATE_LIMIT"):
         create_app()
+
+
+def test_sqlite_connections_wait_for_the_writer_instead_of_failing(instance: Path) -> None:
+    app = create_app()
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"timeout": 30}
+    with app.app_context():
+        raw = db.engine.raw_connection()
+        try:
+            busy = raw.driver_connection.execute("PRAGMA busy_timeout").fetchone()[0]
+        finally:
+            raw.close()
+        db.engine.dispose()
+    assert busy == 30_000
