@@ -1,10 +1,20 @@
-"""Sending the outbox: claim due rows, deliver them, record the outcome.
+"""Sending the outbox: claim the next due row, deliver it, record the outcome, one at a time.
 
-The claim (``crm.mail.services.claim_due``) is committed before anything is sent, and each
-outcome is committed on its own, so a crash between two messages leaves every other row as it
-is: this module commits by design, unlike the services it calls.
+Each message is a transaction of its own, committed with its outcome. On PostgreSQL the claim is
+the row lock (``FOR UPDATE SKIP LOCKED``) of that still open transaction: a dispatcher that dies
+loses its connection, the database rolls the claim back at once, and another dispatcher (or the
+same one restarted) takes the row. On SQLite the claim is committed before sending, so the one
+writer is free while the mail travels; one dispatcher runs at a time there
+(``crm.mail.sole_dispatcher``), so a restarted one frees what the dead one left at once.
+
+A crash can still send one message twice, at most the one each dispatcher had in flight: SMTP
+has no two-phase commit, so the server may have accepted the mail (its 250 after DATA) a moment
+before the outcome could be recorded, and a dispatcher cannot tell that moment from the one just
+before. That copy carries the same Message-ID (``crm.mail.mime.message_id``), so mail clients and
+servers can recognise it.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -13,8 +23,11 @@ from crm.extensions import db
 from crm.mail.hooks import invitation_of, mail_sent
 from crm.mail.mime import build_email
 from crm.mail.models import OutboxMessage, OutboxStatus
-from crm.mail.services import claim_due, mark_failed_attempt, mark_sent
+from crm.mail.services import claim_next, mark_failed_attempt, mark_sent, release_abandoned
+from crm.mail.sole_dispatcher import claims_are_row_locks, sole_dispatcher
 from crm.mail.transports import Courier, PermanentFailure, courier
+
+log = logging.getLogger("crm.worker")
 
 
 @dataclass
@@ -68,15 +81,17 @@ def send_claimed(message: OutboxMessage, report: DispatchReport, delivering: Cou
 
 
 def dispatch_due() -> DispatchReport:
-    """Send every message that is due now; each outcome is committed on its own."""
+    """Send every message that is due now, each committed with its outcome."""
     report = DispatchReport()
-    while True:
-        claimed = claim_due(current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
-        db.session.commit()  # the claim stands before anything is sent
-        if not claimed:
+    with sole_dispatcher() as may_send:
+        if not may_send:
+            log.info("another dispatcher is sending the outbox of this database")
             return report
+        release_abandoned(current_app.config["MAIL_MAX_ATTEMPTS"])
+        db.session.commit()
         with courier() as delivering:
-            for message_id in claimed:
-                message = db.session.get(OutboxMessage, message_id)
-                if message is not None:
-                    send_claimed(message, report, delivering)
+            while (message := claim_next()) is not None:
+                if not claims_are_row_locks():
+                    db.session.commit()  # the claim stands before anything is sent
+                send_claimed(message, report, delivering)
+    return report

@@ -13,10 +13,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from crm import create_app
+from crm.db import utcnow
 from crm.extensions import db, mail
 from crm.leads.models import Activity, ActivityKind, Company
 from crm.mail.dispatch import dispatch_due
 from crm.mail.models import OutboxMessage, OutboxStatus
+from crm.mail.sole_dispatcher import sole_dispatcher
 from tests.conftest import SMTPServer
 
 NOON = "2025-10-21T12:00:00+00:00"
@@ -251,24 +253,69 @@ def test_a_temporary_rejection_is_retried(
     assert "451" in (message.last_error or "")
 
 
-def test_a_message_left_sending_by_a_dead_dispatcher_is_sent_after_the_claim_timeout(
-    smtp_server: SMTPServer,
-    app: Flask,
-    create_message: Callable[..., OutboxMessage],
-    clock: Callable[[str], None],
-) -> None:
-    clock(NOON)
-    message = create_message()
+def left_sending(message: OutboxMessage) -> None:
+    """The row as a dispatcher killed while sending it leaves it (SQLite commits the claim)."""
     message.status = OutboxStatus.sending
-    message.claimed_at = datetime(2025, 10, 21, 12, 0, tzinfo=UTC)
+    message.attempts += 1
+    message.claimed_at = utcnow()
     db.session.commit()
 
-    dispatch_due()
-    assert smtp_server.messages == []
-    clock("2025-10-21T12:11:00+00:00")
+
+def test_a_message_left_sending_by_a_dead_dispatcher_is_sent_by_the_next_one_at_once(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    message = create_message()
+    left_sending(message)
+
     dispatch_due()
 
     assert len(smtp_server.messages) == 1
+    db.session.refresh(message)
+    assert (message.status, message.attempts) == (OutboxStatus.sent, 2)
+
+
+def test_a_message_sent_again_after_a_crash_has_the_same_message_id(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    message = create_message()
+    dispatch_due()
+    db.session.refresh(message)
+    message.status = OutboxStatus.sending  # delivered, but killed before recording it
+    db.session.commit()
+
+    dispatch_due()
+
+    first, second = arrived(smtp_server, 0), arrived(smtp_server, 1)
+    assert first["Message-ID"] == second["Message-ID"]
+    assert first["Message-ID"].endswith("@localhost>")
+
+
+def test_each_message_has_its_own_message_id(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    create_message()
+    create_message()
+
+    dispatch_due()
+
+    assert arrived(smtp_server, 0)["Message-ID"] != arrived(smtp_server, 1)["Message-ID"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_on_sqlite_a_second_dispatcher_sends_nothing_while_the_first_runs(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    message = create_message()
+    left_sending(message)
+
+    with sole_dispatcher() as first_may_send:
+        report = dispatch_due()
+
+    assert first_may_send
+    assert not report
+    assert smtp_server.messages == []
+    db.session.refresh(message)
+    assert message.status is OutboxStatus.sending
 
 
 def test_a_message_whose_dispatcher_died_on_every_attempt_fails(
@@ -280,10 +327,8 @@ def test_a_message_whose_dispatcher_died_on_every_attempt_fails(
 ) -> None:
     clock(NOON)
     message = create_message()
-    message.status = OutboxStatus.sending
-    message.attempts = 2
-    message.claimed_at = datetime(2025, 10, 21, 11, 0, tzinfo=UTC)
-    db.session.commit()
+    message.attempts = 1
+    left_sending(message)
 
     dispatch_due()
 
