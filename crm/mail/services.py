@@ -82,9 +82,9 @@ def latest(status: OutboxStatus | None = None) -> list[OutboxMessage]:
 def cancel_pending_to(email: str) -> int:
     """Cancel what waits to be sent to this address (an erasure); returns how many."""
     pending = db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.to_email == email, OutboxMessage.status == OutboxStatus.pending
-        )
+        select(OutboxMessage)
+        .where(OutboxMessage.to_email == email, OutboxMessage.status == OutboxStatus.pending)
+        .with_for_update()  # waits for a dispatcher sending one of them, then sees it sent
     ).all()
     for message in pending:
         cancel(message)

@@ -1,6 +1,7 @@
 import email
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import Message
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from crm import create_app
 from crm.db import utcnow
@@ -18,6 +19,7 @@ from crm.extensions import db, mail
 from crm.leads.models import Activity, ActivityKind, Company
 from crm.mail.dispatch import dispatch_due
 from crm.mail.models import OutboxMessage, OutboxStatus
+from crm.mail.services import cancel_pending_to, claim_next, mark_sent
 from crm.mail.sole_dispatcher import sole_dispatcher
 from tests.conftest import SMTPServer
 
@@ -419,3 +421,57 @@ def test_a_batch_of_due_mail_goes_over_one_smtp_connection(
     assert dispatch_due().sent == 3
     assert len(smtp_server.messages) == 3
     assert len({message["session"] for message in smtp_server.messages}) == 1
+
+
+def wait_until_a_transaction_waits_for_a_lock() -> None:
+    deadline = time.monotonic() + 10
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    while not db.session.scalar(waiting):
+        db.session.rollback()  # the statistics are read once per transaction
+        assert time.monotonic() < deadline, "nobody waited for the dispatcher's row lock"
+        time.sleep(0.01)
+    db.session.rollback()
+
+
+def test_on_postgresql_an_erasure_waits_for_the_message_being_sent_and_leaves_it_sent(
+    postgres_app: Flask,
+) -> None:
+    db.session.add(
+        OutboxMessage(key="race:1", to_email="anna@isotopia.example", subject="Hi", text_body="Hi")
+    )
+    db.session.commit()
+    claimed, may_finish = threading.Event(), threading.Event()
+    cancelled: list[int] = []
+
+    def dispatcher() -> None:
+        with postgres_app.app_context():
+            message = claim_next()
+            assert message is not None
+            claimed.set()
+            may_finish.wait(10)
+            mark_sent(message)
+            db.session.commit()
+            db.session.remove()
+
+    def erasure() -> None:
+        with postgres_app.app_context():
+            cancelled.append(cancel_pending_to("anna@isotopia.example"))
+            db.session.commit()
+            db.session.remove()
+
+    sending = threading.Thread(target=dispatcher)
+    sending.start()
+    claimed.wait(10)
+    erasing = threading.Thread(target=erasure)
+    erasing.start()
+    wait_until_a_transaction_waits_for_a_lock()
+    may_finish.set()
+    sending.join()
+    erasing.join()
+
+    assert cancelled == [0]
+    message = db.session.scalar(select(OutboxMessage))
+    assert message is not None and message.status is OutboxStatus.sent
