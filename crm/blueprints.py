@@ -139,5 +139,8 @@ def database_unavailable(error: BaseException) -> Response | tuple[str, int]:
     )
     if is_api_request():
         return problem(unavailable)
-    page = render_template("unavailable.html", message=unavailable.description)
+    # Rendered without the context processors: Flask-Login's would load the signed-in user.
+    page = current_app.jinja_env.get_template("unavailable.html").render(
+        message=unavailable.description, get_locale=get_locale
+    )
     return Response(page, 503, {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})

@@ -10,13 +10,15 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 from crm import create_app
+from crm.auth.models import User
 from crm.events.models import Event, Registration
 from crm.extensions import db
 from crm.leads.models import Company
 from crm.loop import Worker
 from crm.mail.dispatch import dispatch_due
 from crm.mail.models import OutboxMessage, OutboxStatus
-from tests.conftest import DatabaseProxy
+from tests.conftest import TEST_PASSWORD, DatabaseProxy
+from tests.helpers import submit_form
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -72,6 +74,25 @@ def test_pages_and_the_api_answer_503_while_the_database_is_gone_and_200_once_it
     assert api.json["detail"].startswith("The service is briefly unavailable")
     assert client.get("/events/").status_code == 200
     assert client.post(register, json=registration()).status_code == 201
+
+
+def test_a_signed_in_staff_member_gets_the_503_page_too(
+    proxied_app: Flask, database_proxy: Proxy, staff_user: User
+) -> None:
+    proxy, _ = database_proxy
+    client = proxied_app.test_client()
+    signed_in = submit_form(
+        client, "/login", {"email": staff_user.email, "password": TEST_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+
+    proxy.cut()
+    page = client.get("/leads/")
+    proxy.restore()
+
+    assert page.status_code == 503
+    assert "briefly unavailable" in page.text
+    assert client.get("/leads/").status_code == 200
 
 
 def test_a_registration_cut_off_midway_leaves_nothing_behind(
