@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass, field
 
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from crm.extensions import db
 from crm.mail.hooks import invitation_of, mail_sent
@@ -63,16 +64,24 @@ def record_failure(
         report.retrying += 1
 
 
+def described(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
 def send_claimed(message: OutboxMessage, report: DispatchReport, delivering: Courier) -> None:
-    """Deliver one claimed message; an unusable address or a 5xx refusal is final."""
+    """Deliver one claimed message; an unusable address, a 5xx refusal or a mail that cannot be
+    built is final."""
     try:
         delivering.deliver(build_email(message, invitation_of(message)))
     except (PermanentFailure, ValueError) as error:
         record_failure(message, str(error), is_permanent=True, report=report)
     except OSError as error:
-        record_failure(
-            message, f"{type(error).__name__}: {error}", is_permanent=False, report=report
-        )
+        record_failure(message, described(error), is_permanent=False, report=report)
+    except SQLAlchemyError:
+        raise  # the database's trouble, not the message's: the worker tries again
+    except Exception as error:  # a mail that cannot be built must not hold up those after it
+        log.exception("%s could not be sent", message.key)
+        record_failure(message, described(error), is_permanent=True, report=report)
     else:
         mark_sent(message)
         mail_sent.send(message)

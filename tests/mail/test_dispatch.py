@@ -18,6 +18,7 @@ from crm.db import utcnow
 from crm.extensions import db, mail
 from crm.leads.models import Activity, ActivityKind, Company
 from crm.mail.dispatch import dispatch_due
+from crm.mail.hooks import use_invitation_writer
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.mail.services import cancel_pending_to, claim_next, mark_sent
 from crm.mail.sole_dispatcher import sole_dispatcher
@@ -337,6 +338,25 @@ def test_a_message_whose_dispatcher_died_on_every_attempt_fails(
     db.session.refresh(message)
     assert message.status is OutboxStatus.failed
     assert smtp_server.messages == []
+
+
+def test_a_mail_that_cannot_be_built_fails_with_the_error_and_holds_up_no_other(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    def broken_writer(message: OutboxMessage) -> str:
+        raise RuntimeError("no calendar today")
+
+    use_invitation_writer(app, broken_writer)
+    broken = create_message(calendar_method="REQUEST")
+    create_message(to_email="ben@isotopia.example")
+
+    report = dispatch_due()
+
+    assert (report.sent, report.failed) == (1, 1)
+    assert smtp_server.messages[0]["rcpt_tos"] == ["ben@isotopia.example"]
+    db.session.refresh(broken)
+    assert broken.status is OutboxStatus.failed
+    assert broken.last_error == "RuntimeError: no calendar today"
 
 
 def test_the_dispatch_command_sends_what_is_due_and_exits(
