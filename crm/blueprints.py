@@ -1,8 +1,10 @@
 """Blueprints, CLI groups and error pages, registered on the application in one place."""
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, current_app, render_template
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug import exceptions as http
 from werkzeug.exceptions import HTTPException
 
@@ -20,6 +22,7 @@ from crm.auth import routes as auth_routes
 from crm.auth.models import Role
 from crm.calendar import routes as calendar_routes
 from crm.calendar.invitations import invitation_text
+from crm.db import is_unreachable
 from crm.events import routes as event_routes
 from crm.events import staff_routes as event_staff_routes
 from crm.extensions import api, csrf
@@ -40,6 +43,8 @@ from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
 from crm.unit_of_work import install as install_unit_of_work
 from crm.worker import worker
+
+DATABASE_RETRY_AFTER_SECONDS = 30
 
 API_BLUEPRINTS = (
     api_events.blueprint,
@@ -86,6 +91,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Refused, refused)
     app.register_error_handler(Refusals, refused)
+    app.register_error_handler(DBAPIError, database_error)
     install_unit_of_work(app)
     mail_sent.connect(record_sent_mail)
     use_invitation_writer(app, invitation_text)
@@ -98,6 +104,9 @@ def csrf_failed(error: CSRFError) -> Response | tuple[str, int]:
 
 
 def http_error(error: HTTPException) -> Response | tuple[str, int]:
+    cause = getattr(error, "original_exception", None)  # a 500's unhandled error
+    if cause is not None and is_unreachable(cause):
+        return database_unavailable(cause)
     if is_api_request():
         return problem(error)
     return render_template("errors.html", error=error, message=error.description), error.code or 500
@@ -109,3 +118,29 @@ def refused(error: Refused | Refusals) -> Response | tuple[str, int]:
         return refusal_problem(error)
     page = http.Conflict() if isinstance(error, Conflict) else http.UnprocessableEntity()
     return render_template("errors.html", error=page, message=str(error)), page.code or 422
+
+
+def database_error(error: DBAPIError) -> Response | tuple[str, int]:
+    """An unreachable database answers 503; any other database error stays a server error."""
+    if not is_unreachable(error):
+        raise error
+    return database_unavailable(error)
+
+
+def database_unavailable(error: BaseException) -> Response | tuple[str, int]:
+    """503 with Retry-After, from a page that needs no database (no current user, no menu).
+
+    The request's unit of work rolls back, as for every answer from 400 on.
+    """
+    current_app.logger.warning("database unreachable: %s", error)
+    unavailable = http.ServiceUnavailable(
+        _("The service is briefly unavailable. Please try again in a minute."),
+        retry_after=DATABASE_RETRY_AFTER_SECONDS,
+    )
+    if is_api_request():
+        return problem(unavailable)
+    # Rendered without the context processors: Flask-Login's would load the signed-in user.
+    page = current_app.jinja_env.get_template("unavailable.html").render(
+        message=unavailable.description, get_locale=get_locale
+    )
+    return Response(page, 503, {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})

@@ -62,7 +62,6 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAIL_SUPPRESS_SEND": False,
         "MAIL_MAX_ATTEMPTS": 8,
         "MAIL_RETRY_BASE_SECONDS": 60,
-        "MAIL_CLAIM_TIMEOUT_SECONDS": 600,
         "REMINDER_LOCAL_HOUR": 9,
         "DIGEST_LOCAL_HOUR": 7,
         "DIGEST_TIMEZONE": "Europe/Berlin",

@@ -1,5 +1,5 @@
-"""Declarative base with stable constraint names, UTC datetime helpers, and the foreign keys
-every row that points at another is found through."""
+"""Declarative base with stable constraint names, UTC datetime helpers, the foreign keys every
+row that points at another is found through, and telling an unreachable database by its error."""
 
 import sqlite3
 from datetime import UTC, datetime
@@ -19,6 +19,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapper, Session, registry, scoped_session
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import FromClause
@@ -71,6 +72,14 @@ class Base(DeclarativeBase):
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether a database error says the database cannot be reached now (down, restarting, cut
+    off, or busy past the wait), rather than that the statement was wrong."""
+    return isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
     )
 
 

@@ -2,7 +2,8 @@
 
 Each step is a unit of work of its own: committed when it returns, rolled back and logged when it
 fails, while the other steps still run. What a pass did is logged at INFO, an idle pass only at
-DEBUG, a failed step with its traceback at ERROR.
+DEBUG, a failed step with its traceback at ERROR, a step the database could not be reached for
+at WARNING: the next pass tries again, so an outage costs a delay, nothing else.
 """
 
 import logging
@@ -13,6 +14,7 @@ from types import FrameType
 
 from flask import current_app
 
+from crm.db import is_unreachable
 from crm.extensions import db
 
 Step = Callable[[], object]
@@ -52,9 +54,17 @@ class Worker:
             try:
                 outcome = step()
                 db.session.commit()
-            except Exception:
+            except Exception as error:
                 db.session.rollback()
-                log.exception("%s failed", step.__name__)
+                if is_unreachable(error):
+                    log.warning(
+                        "%s: the database is unreachable, trying again in %s s (%s)",
+                        step.__name__,
+                        self.interval_seconds,
+                        error.__cause__ or error,
+                    )
+                else:
+                    log.exception("%s failed", step.__name__)
             else:
                 if outcome:
                     log.info("%s: %s", step.__name__, outcome)

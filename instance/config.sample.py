@@ -8,7 +8,6 @@
 # Outbox, reminders and the staff digest (the values shown are the defaults):
 # MAIL_MAX_ATTEMPTS = 8              # then the message is marked failed
 # MAIL_RETRY_BASE_SECONDS = 60       # first retry after a minute, then 2, 4, 8 … minutes
-# MAIL_CLAIM_TIMEOUT_SECONDS = 600   # a row whose worker died is sent again after this
 # REMINDER_LOCAL_HOUR = 9            # local hour of reminders for all-day events
 # DIGEST_LOCAL_HOUR = 7             # staff get their daily follow-up digest from this hour
 # DIGEST_TIMEZONE = "Europe/Berlin"  # the zone of that hour and of "today"

@@ -6,7 +6,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ import time_machine
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 
 from crm import create_app
 from crm.auth.models import Role, User
@@ -128,6 +128,65 @@ def count_queries(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+class DatabaseProxy:
+    """A TCP proxy on loopback in front of PostgreSQL that can be cut and restored, as when the
+    database server goes away: cut, it refuses new connections and drops the open ones."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.port = free_port()
+        self.listener: socket.socket | None = None
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen()
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        with self.lock:
+            listener, self.listener = self.listener, None
+            dropped, self.open = self.open, []
+        for connection in [listener, *dropped] if listener else dropped:
+            with suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            upstream = socket.create_connection(self.upstream)
+            with self.lock:
+                self.open += [client, upstream]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket) -> None:
+        with suppress(OSError):
+            while data := source.recv(65536):
+                target.sendall(data)
+        with suppress(OSError):
+            target.shutdown(socket.SHUT_RDWR)
+
+
+@pytest.fixture
+def database_proxy(postgres_url: str) -> Iterator[tuple[DatabaseProxy, str]]:
+    """A cuttable way to this session's PostgreSQL database, and the URL that goes through it."""
+    url = make_url(postgres_url)
+    proxy = DatabaseProxy((url.host or "127.0.0.1", url.port or 5432))
+    proxy.restore()
+    yield proxy, url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    proxy.cut()
 
 
 # --- users -----------------------------------------------------------------------------------

@@ -1,20 +1,34 @@
-"""Sending the outbox: claim due rows, deliver them, record the outcome.
+"""Sending the outbox: claim the next due row, deliver it, record the outcome, one at a time.
 
-The claim (``crm.mail.services.claim_due``) is committed before anything is sent, and each
-outcome is committed on its own, so a crash between two messages leaves every other row as it
-is: this module commits by design, unlike the services it calls.
+Each message is a transaction of its own, committed with its outcome. On PostgreSQL the claim is
+the row lock (``FOR UPDATE SKIP LOCKED``) of that still open transaction: a dispatcher that dies
+loses its connection, the database rolls the claim back at once, and another dispatcher (or the
+same one restarted) takes the row. On SQLite the claim is committed before sending, so the one
+writer is free while the mail travels; one dispatcher runs at a time there
+(``crm.mail.sole_dispatcher``), so a restarted one frees what the dead one left at once.
+
+A crash can still send one message twice, at most the one each dispatcher had in flight: SMTP
+has no two-phase commit, so the server may have accepted the mail (its 250 after DATA) a moment
+before the outcome could be recorded, and a dispatcher cannot tell that moment from the one just
+before. That copy carries the same Message-ID (``crm.mail.mime.message_id``), so mail clients and
+servers can recognise it.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from crm.extensions import db
 from crm.mail.hooks import invitation_of, mail_sent
 from crm.mail.mime import build_email
 from crm.mail.models import OutboxMessage, OutboxStatus
-from crm.mail.services import claim_due, mark_failed_attempt, mark_sent
+from crm.mail.services import claim_next, mark_failed_attempt, mark_sent, release_abandoned
+from crm.mail.sole_dispatcher import claims_are_row_locks, sole_dispatcher
 from crm.mail.transports import Courier, PermanentFailure, courier
+
+log = logging.getLogger("crm.worker")
 
 
 @dataclass
@@ -50,16 +64,24 @@ def record_failure(
         report.retrying += 1
 
 
+def described(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
 def send_claimed(message: OutboxMessage, report: DispatchReport, delivering: Courier) -> None:
-    """Deliver one claimed message; an unusable address or a 5xx refusal is final."""
+    """Deliver one claimed message; an unusable address, a 5xx refusal or a mail that cannot be
+    built is final."""
     try:
         delivering.deliver(build_email(message, invitation_of(message)))
     except (PermanentFailure, ValueError) as error:
         record_failure(message, str(error), is_permanent=True, report=report)
     except OSError as error:
-        record_failure(
-            message, f"{type(error).__name__}: {error}", is_permanent=False, report=report
-        )
+        record_failure(message, described(error), is_permanent=False, report=report)
+    except SQLAlchemyError:
+        raise  # the database's trouble, not the message's: the worker tries again
+    except Exception as error:  # a mail that cannot be built must not hold up those after it
+        log.exception("%s could not be sent", message.key)
+        record_failure(message, described(error), is_permanent=True, report=report)
     else:
         mark_sent(message)
         mail_sent.send(message)
@@ -68,15 +90,17 @@ def send_claimed(message: OutboxMessage, report: DispatchReport, delivering: Cou
 
 
 def dispatch_due() -> DispatchReport:
-    """Send every message that is due now; each outcome is committed on its own."""
+    """Send every message that is due now, each committed with its outcome."""
     report = DispatchReport()
-    while True:
-        claimed = claim_due(current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
-        db.session.commit()  # the claim stands before anything is sent
-        if not claimed:
+    with sole_dispatcher() as may_send:
+        if not may_send:
+            log.info("another dispatcher is sending the outbox of this database")
             return report
+        release_abandoned(current_app.config["MAIL_MAX_ATTEMPTS"])
+        db.session.commit()
         with courier() as delivering:
-            for message_id in claimed:
-                message = db.session.get(OutboxMessage, message_id)
-                if message is not None:
-                    send_claimed(message, report, delivering)
+            while (message := claim_next()) is not None:
+                if not claims_are_row_locks():
+                    db.session.commit()  # the claim stands before anything is sent
+                send_claimed(message, report, delivering)
+    return report

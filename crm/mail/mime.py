@@ -4,10 +4,11 @@ Flask-Mail cannot put ``method=`` on a ``text/calendar`` part, so the whole mess
 ``email.message.EmailMessage`` rendered with the SMTP policy (CRLF line ends).
 """
 
+import hashlib
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -27,6 +28,13 @@ def single_line(text: str) -> str:
 def mail_host() -> str:
     """The host the application's mail and calendar ids are made on (PUBLIC_BASE_URL's)."""
     return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The Message-ID of an outbox row, the same on every attempt: a copy sent again after a
+    crash (see crm.mail.dispatch) is then known to be the same mail."""
+    digest = hashlib.sha256(message.key.encode()).hexdigest()[:32]
+    return f"<outbox.{digest}@{mail_host()}>"
 
 
 def sender_address() -> Address:
@@ -59,7 +67,7 @@ def build_email(message: OutboxMessage, invitation: str | None = None) -> EmailM
         )
     email["Subject"] = single_line(message.subject)
     email["Date"] = format_datetime(utcnow())
-    email["Message-ID"] = make_msgid(domain=mail_host())
+    email["Message-ID"] = message_id(message)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.text_body, cte=TEXT_ENCODING)
     if message.html_body:

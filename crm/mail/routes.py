@@ -28,7 +28,8 @@ def index() -> str | tuple[str, int]:
 
 
 def act_on(message_id: int, change: Callable[[OutboxMessage], None]) -> Response:
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    # Locked first: a message a dispatcher is sending (under its row lock) is seen as it ends.
+    message = db.session.get(OutboxMessage, message_id, with_for_update=True) or abort(404)
     try:
         change(message)
     except Refused as error:

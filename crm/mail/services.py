@@ -1,18 +1,16 @@
 """The outbox lifecycle: every change of a message's status goes through ``change_status``, or,
-for many rows at once in one statement, through ``claim_due`` and ``fail_abandoned``, which move
-only the rows the same table allows to move."""
+for the rows a dead dispatcher left, in one statement, through ``release_abandoned``, which moves
+only what the same table allows to move."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import select, update
 
 from crm.db import utcnow
 from crm.extensions import db
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.refusals import Conflict
 
-CLAIM_BATCH_SIZE = 20
 PAGE_SIZE = 200
 
 ALLOWED_TRANSITIONS: dict[OutboxStatus, set[OutboxStatus]] = {
@@ -84,46 +82,29 @@ def latest(status: OutboxStatus | None = None) -> list[OutboxMessage]:
 def cancel_pending_to(email: str) -> int:
     """Cancel what waits to be sent to this address (an erasure); returns how many."""
     pending = db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.to_email == email, OutboxMessage.status == OutboxStatus.pending
-        )
+        select(OutboxMessage)
+        .where(OutboxMessage.to_email == email, OutboxMessage.status == OutboxStatus.pending)
+        .with_for_update()  # waits for a dispatcher sending one of them, then sees it sent
     ).all()
     for message in pending:
         cancel(message)
     return len(pending)
 
 
-# --- many rows at once: the dispatcher's claim ---------------------------------------------
+# --- the dispatcher's claim ---------------------------------------------------------------
 
 
-def claim_expired_before(timeout_seconds: int) -> datetime:
-    return utcnow() - timedelta(seconds=timeout_seconds)
+def release_abandoned(max_attempts: int) -> None:
+    """sending → pending for every row a dead dispatcher left claimed, or → failed when it died
+    on every one of its attempts.
 
-
-def is_due(timeout_seconds: int) -> ColumnElement[bool]:
-    """pending → sending once its time has come; sending → sending again (a new claim) when the
-    dispatcher that claimed it has not finished within the timeout."""
-    return or_(
-        and_(
-            OutboxMessage.status == OutboxStatus.pending,
-            OutboxMessage.next_attempt_at <= utcnow(),
-        ),
-        and_(
-            OutboxMessage.status == OutboxStatus.sending,
-            OutboxMessage.claimed_at < claim_expired_before(timeout_seconds),
-        ),
-    )
-
-
-def fail_abandoned(timeout_seconds: int) -> None:
-    """sending → failed for a row whose dispatcher died on every one of its attempts."""
+    Only ever called by the dispatcher that may send: no other one can be mid-send with a row
+    shown as sending (PostgreSQL: a live claim is never committed; SQLite: one dispatcher only).
+    """
+    abandoned = OutboxMessage.status == OutboxStatus.sending
     db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.sending,
-            OutboxMessage.claimed_at < claim_expired_before(timeout_seconds),
-            OutboxMessage.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"],
-        )
+        .where(abandoned, OutboxMessage.attempts >= max_attempts)
         .values(
             status=OutboxStatus.failed,
             claimed_at=None,
@@ -131,35 +112,34 @@ def fail_abandoned(timeout_seconds: int) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(abandoned)
+        .values(status=OutboxStatus.pending, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
-def claim_due(timeout_seconds: int, limit: int = CLAIM_BATCH_SIZE) -> list[int]:
-    """Mark up to ``limit`` due messages as being sent by this dispatcher; returns their ids.
+def claim_next() -> OutboxMessage | None:
+    """The first due message, marked as being sent (one more attempt), or None.
 
-    Rows are found with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite serialises writers) and
-    claimed with a conditional UPDATE, so two dispatchers never claim one row. The caller
-    commits the claim before sending.
+    It is read with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite has one writer), so two
+    dispatchers never claim one row, and the lock lasts as long as the caller's transaction.
     """
-    fail_abandoned(timeout_seconds)
-    candidates = db.session.scalars(
-        select(OutboxMessage.id)
-        .where(is_due(timeout_seconds))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    claimed = []
-    for message_id in candidates:
-        result = db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, is_due(timeout_seconds))
-            .values(
-                status=OutboxStatus.sending,
-                claimed_at=utcnow(),
-                attempts=OutboxMessage.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
+    message = db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.pending,
+            OutboxMessage.next_attempt_at <= utcnow(),
         )
-        if getattr(result, "rowcount", 0) == 1:  # a CursorResult, typed as any Result
-            claimed.append(message_id)
-    return claimed
+        .order_by(OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if message is None:
+        return None
+    change_status(message, OutboxStatus.sending)
+    message.claimed_at = utcnow()
+    message.attempts += 1
+    db.session.flush()
+    return message

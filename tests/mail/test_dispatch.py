@@ -1,6 +1,7 @@
 import email
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import Message
@@ -10,13 +11,17 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from crm import create_app
+from crm.db import utcnow
 from crm.extensions import db, mail
 from crm.leads.models import Activity, ActivityKind, Company
 from crm.mail.dispatch import dispatch_due
+from crm.mail.hooks import use_invitation_writer
 from crm.mail.models import OutboxMessage, OutboxStatus
+from crm.mail.services import cancel_pending_to, claim_next, mark_sent
+from crm.mail.sole_dispatcher import sole_dispatcher
 from tests.conftest import SMTPServer
 
 NOON = "2025-10-21T12:00:00+00:00"
@@ -251,24 +256,69 @@ def test_a_temporary_rejection_is_retried(
     assert "451" in (message.last_error or "")
 
 
-def test_a_message_left_sending_by_a_dead_dispatcher_is_sent_after_the_claim_timeout(
-    smtp_server: SMTPServer,
-    app: Flask,
-    create_message: Callable[..., OutboxMessage],
-    clock: Callable[[str], None],
-) -> None:
-    clock(NOON)
-    message = create_message()
+def left_sending(message: OutboxMessage) -> None:
+    """The row as a dispatcher killed while sending it leaves it (SQLite commits the claim)."""
     message.status = OutboxStatus.sending
-    message.claimed_at = datetime(2025, 10, 21, 12, 0, tzinfo=UTC)
+    message.attempts += 1
+    message.claimed_at = utcnow()
     db.session.commit()
 
-    dispatch_due()
-    assert smtp_server.messages == []
-    clock("2025-10-21T12:11:00+00:00")
+
+def test_a_message_left_sending_by_a_dead_dispatcher_is_sent_by_the_next_one_at_once(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    message = create_message()
+    left_sending(message)
+
     dispatch_due()
 
     assert len(smtp_server.messages) == 1
+    db.session.refresh(message)
+    assert (message.status, message.attempts) == (OutboxStatus.sent, 2)
+
+
+def test_a_message_sent_again_after_a_crash_has_the_same_message_id(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    message = create_message()
+    dispatch_due()
+    db.session.refresh(message)
+    message.status = OutboxStatus.sending  # delivered, but killed before recording it
+    db.session.commit()
+
+    dispatch_due()
+
+    first, second = arrived(smtp_server, 0), arrived(smtp_server, 1)
+    assert first["Message-ID"] == second["Message-ID"]
+    assert first["Message-ID"].endswith("@localhost>")
+
+
+def test_each_message_has_its_own_message_id(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    create_message()
+    create_message()
+
+    dispatch_due()
+
+    assert arrived(smtp_server, 0)["Message-ID"] != arrived(smtp_server, 1)["Message-ID"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_on_sqlite_a_second_dispatcher_sends_nothing_while_the_first_runs(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    message = create_message()
+    left_sending(message)
+
+    with sole_dispatcher() as first_may_send:
+        report = dispatch_due()
+
+    assert first_may_send
+    assert not report
+    assert smtp_server.messages == []
+    db.session.refresh(message)
+    assert message.status is OutboxStatus.sending
 
 
 def test_a_message_whose_dispatcher_died_on_every_attempt_fails(
@@ -280,16 +330,33 @@ def test_a_message_whose_dispatcher_died_on_every_attempt_fails(
 ) -> None:
     clock(NOON)
     message = create_message()
-    message.status = OutboxStatus.sending
-    message.attempts = 2
-    message.claimed_at = datetime(2025, 10, 21, 11, 0, tzinfo=UTC)
-    db.session.commit()
+    message.attempts = 1
+    left_sending(message)
 
     dispatch_due()
 
     db.session.refresh(message)
     assert message.status is OutboxStatus.failed
     assert smtp_server.messages == []
+
+
+def test_a_mail_that_cannot_be_built_fails_with_the_error_and_holds_up_no_other(
+    smtp_server: SMTPServer, app: Flask, create_message: Callable[..., OutboxMessage]
+) -> None:
+    def broken_writer(message: OutboxMessage) -> str:
+        raise RuntimeError("no calendar today")
+
+    use_invitation_writer(app, broken_writer)
+    broken = create_message(calendar_method="REQUEST")
+    create_message(to_email="ben@isotopia.example")
+
+    report = dispatch_due()
+
+    assert (report.sent, report.failed) == (1, 1)
+    assert smtp_server.messages[0]["rcpt_tos"] == ["ben@isotopia.example"]
+    db.session.refresh(broken)
+    assert broken.status is OutboxStatus.failed
+    assert broken.last_error == "RuntimeError: no calendar today"
 
 
 def test_the_dispatch_command_sends_what_is_due_and_exits(
@@ -374,3 +441,57 @@ def test_a_batch_of_due_mail_goes_over_one_smtp_connection(
     assert dispatch_due().sent == 3
     assert len(smtp_server.messages) == 3
     assert len({message["session"] for message in smtp_server.messages}) == 1
+
+
+def wait_until_a_transaction_waits_for_a_lock() -> None:
+    deadline = time.monotonic() + 10
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    while not db.session.scalar(waiting):
+        db.session.rollback()  # the statistics are read once per transaction
+        assert time.monotonic() < deadline, "nobody waited for the dispatcher's row lock"
+        time.sleep(0.01)
+    db.session.rollback()
+
+
+def test_on_postgresql_an_erasure_waits_for_the_message_being_sent_and_leaves_it_sent(
+    postgres_app: Flask,
+) -> None:
+    db.session.add(
+        OutboxMessage(key="race:1", to_email="anna@isotopia.example", subject="Hi", text_body="Hi")
+    )
+    db.session.commit()
+    claimed, may_finish = threading.Event(), threading.Event()
+    cancelled: list[int] = []
+
+    def dispatcher() -> None:
+        with postgres_app.app_context():
+            message = claim_next()
+            assert message is not None
+            claimed.set()
+            may_finish.wait(10)
+            mark_sent(message)
+            db.session.commit()
+            db.session.remove()
+
+    def erasure() -> None:
+        with postgres_app.app_context():
+            cancelled.append(cancel_pending_to("anna@isotopia.example"))
+            db.session.commit()
+            db.session.remove()
+
+    sending = threading.Thread(target=dispatcher)
+    sending.start()
+    claimed.wait(10)
+    erasing = threading.Thread(target=erasure)
+    erasing.start()
+    wait_until_a_transaction_waits_for_a_lock()
+    may_finish.set()
+    sending.join()
+    erasing.join()
+
+    assert cancelled == [0]
+    message = db.session.scalar(select(OutboxMessage))
+    assert message is not None and message.status is OutboxStatus.sent

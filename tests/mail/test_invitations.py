@@ -12,10 +12,12 @@ import icalendar
 import pytest
 import vobject
 from flask import Flask
+from sqlalchemy import select
 
 from crm.events.models import Event, Registration
 from crm.extensions import db
 from crm.mail.dispatch import dispatch_due
+from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.mail.outbox import queue_mail
 from tests.conftest import SMTPServer
 from tests.factories import RADIOPHARMACY_DAY
@@ -124,6 +126,26 @@ def test_the_uid_is_stable_per_registration_and_the_sequence_rises(
 
     assert first["UID"] == second["UID"] == f"registration-{registration.id}@localhost"
     assert (first["SEQUENCE"], second["SEQUENCE"]) == (0, 1)
+
+
+def test_an_invitation_sent_again_after_a_crash_keeps_its_ids_and_sequence(
+    invite: Invite, smtp_server: SMTPServer, insert_registration: Callable[..., Registration]
+) -> None:
+    registration = insert_registration()
+    first = invite(registration)
+    message = db.session.scalar(select(OutboxMessage))
+    assert message is not None
+    message.status = OutboxStatus.sending  # delivered, but killed before recording it
+    registration.sequence = 1  # changed meanwhile: that change has a mail of its own
+    db.session.commit()
+
+    dispatch_due()
+
+    second = email.message_from_bytes(smtp_server.messages[-1]["data"], policy=default)
+    assert len(smtp_server.messages) == 2
+    assert first["Message-ID"] == second["Message-ID"]
+    assert vevent(first)["UID"] == vevent(second)["UID"]
+    assert vevent(first)["SEQUENCE"] == vevent(second)["SEQUENCE"] == 0
 
 
 def test_the_invitation_has_a_utc_dtstamp(invite: Invite) -> None:
