@@ -93,6 +93,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/dashboard", "GET"): Expected(302, 200, 200, 200),
     ("/account", "GET"): Expected(302, 200, 200, 200),
     ("/account", "POST"): Expected(302, 302, 302, 302),
+    ("/account/password", "POST"): Expected(302, 422, 422, 422),
     ("/healthz", "GET"): EVERYONE_200,
     ("/readyz", "GET"): EVERYONE_200,
     # --- administration
@@ -810,6 +811,9 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ("/login", "POST"): Ask(form=lambda w, c: {"email": "nobody@wfs.example", "password": "x"}),
     ("/logout", "POST"): Ask(is_last=True),
     ("/account", "POST"): Ask(form=lambda w, c: {"timezone": "Europe/Berlin"}),
+    ("/account/password", "POST"): Ask(
+        form=lambda w, c: {"current_password": "not the password", "new_password": "x" * 12}
+    ),
     ("/admin/tokens/", "POST"): Ask(
         form=lambda w, c: {"name": "Reporting", "scope": "read", "user_id": str(w.staff_user_id)}
     ),
