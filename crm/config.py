@@ -39,8 +39,18 @@ ENVIRONMENT_KEYS = {
     "LOGIN_RATE_LIMIT": str,
     "REGISTRATION_RATE_LIMIT": str,
     "API_PUBLIC_RATE_LIMIT": str,
+    "REGISTRATION_DOMAIN_RATE_LIMIT": str,
+    "MANAGE_LINK_RATE_LIMIT": str,
+    "MAX_CONTENT_LENGTH": int,
+    "MAX_UPLOAD_LENGTH": int,
 }
-RATE_LIMIT_KEYS = ("LOGIN_RATE_LIMIT", "REGISTRATION_RATE_LIMIT", "API_PUBLIC_RATE_LIMIT")
+RATE_LIMIT_KEYS = (
+    "LOGIN_RATE_LIMIT",
+    "REGISTRATION_RATE_LIMIT",
+    "REGISTRATION_DOMAIN_RATE_LIMIT",
+    "MANAGE_LINK_RATE_LIMIT",
+    "API_PUBLIC_RATE_LIMIT",
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -71,7 +81,11 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
-        "REGISTRATION_RATE_LIMIT": "30 per minute",
+        "REGISTRATION_RATE_LIMIT": "10 per minute; 60 per hour",
+        "REGISTRATION_DOMAIN_RATE_LIMIT": "30 per hour",
+        "MANAGE_LINK_RATE_LIMIT": "5 per minute; 20 per hour",
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_UPLOAD_LENGTH": 32 * 1024 * 1024,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_MINUTES": 15,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,9 +1,10 @@
 """URL converters and request checks shared by every blueprint."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from flask import abort, request
+from flask import abort, current_app, request
 from werkzeug.routing import IntegerConverter, Map
 
 DATABASE_INTEGER_MAX = 2**31 - 1
@@ -33,3 +34,18 @@ def refuse_nul_characters() -> None:
     )
     if has_nul:
         abort(400, "The request contains a NUL character, which no field accepts.")
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def accepts_uploads(view: View) -> View:
+    """This view takes bodies up to ``MAX_UPLOAD_LENGTH``; the others ``MAX_CONTENT_LENGTH``."""
+    view.accepts_uploads = True  # type: ignore[attr-defined]
+    return view
+
+
+def apply_upload_limit() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "accepts_uploads", False):
+        request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"]

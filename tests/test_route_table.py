@@ -206,7 +206,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/api/v1/events/<slug>", "GET"): EVERYONE_200,
     ("/api/v1/events/<slug>", "PATCH"): Expected(401, 403, 200, 200),
     ("/api/v1/events/<slug>/registrations", "GET"): Expected(401, 200, 200, 200),
-    ("/api/v1/events/<slug>/registrations", "POST"): Expected(201, 201, 201, 201),
+    ("/api/v1/events/<slug>/registrations", "POST"): Expected(202, 202, 202, 202),
     ("/api/v1/partners", "GET"): EVERYONE_200,
     ("/api/v1/partner-links/<int:link_id>", "PATCH"): Expected(401, 403, 200, 200),
     ("/api/v1/companies", "GET"): Expected(401, 200, 200, 200),

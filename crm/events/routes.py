@@ -15,10 +15,10 @@ from crm.events.registration_mail import event_when
 from crm.events.services import RegistrationDetails
 from crm.events.texts import translator
 from crm.events.tokens import LinkExpired, LinkUnknown, registration_for_token
-from crm.extensions import db, limiter
+from crm.extensions import db
 from crm.forms import show_refusals
 from crm.i18n import select_locale
-from crm.limits import registration_limit
+from crm.limits import limit_public_registration
 from crm.partners.models import Partner
 from crm.partners.services import public_partners
 from crm.refusals import Refusals, Refused
@@ -122,7 +122,7 @@ def refusal_shown_on(form: FlaskForm, refusal: Refused | Refusals, t: Callable[.
 
 
 @blueprint.route("/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
+@limit_public_registration
 def register(slug: str) -> ResponseReturnValue:
     event = visible_event(slug)
     t = translator(page_language())
@@ -135,11 +135,9 @@ def register(slug: str) -> ResponseReturnValue:
         except (Refused, Refusals) as error:
             problem = refusal_shown_on(form, error, t)
         else:
+            # The same answer for a new and a repeated registration: the mail tells which.
             return render_template(
-                "events/registered.html",
-                event=event,
-                registration=outcome.registration,
-                is_new=outcome.is_new,
+                "events/registered.html", event=event, email=outcome.registration.email
             )
     status = 422 if form.is_submitted() else 200
     return render_template("events/register.html", event=event, form=form, problem=problem), status

@@ -26,7 +26,13 @@ from crm.events.forms import (
     parse_questions,
     registration_form_class,
 )
-from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
+from crm.events.models import (
+    DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
 from crm.events.planning import EventDetails, default_organiser, save_event
 from crm.events.registration_mail import event_when
 from crm.events.routes import details_from, published_partners, refusal_shown_on
@@ -131,6 +137,9 @@ def event_details_from(form: EventForm) -> EventDetails:
         city=form.city.data or "",
         country=form.country.data,
         capacity=form.capacity.data,
+        public_registrations_per_hour=DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
+        if form.public_registrations_per_hour.data is None
+        else form.public_registrations_per_hour.data,
         registration_opens_at=form.local(form.opens_local.data),
         registration_closes_at=form.local(form.closes_local.data),
         organiser_name=form.organiser_name.data or "",

@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from crm.auth.models import Role, User
 from crm.events import services
-from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
+from crm.events.models import (
+    DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
 from crm.extensions import db
 from crm.leads.models import Stage
 from crm.mail.models import OutboxMessage
@@ -452,3 +458,33 @@ def test_viewers_cannot_revoke_a_private_link(
     assert response.status_code == 403
     db.session.refresh(registration)
     assert registration.manage_nonce == nonce
+
+
+def test_staff_raise_the_hourly_cap_on_public_registrations(
+    staff_client: FlaskClient, create_event: Callable[..., Event]
+) -> None:
+    event = create_event(slug="isotope-day")
+    assert event.public_registrations_per_hour == DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
+    response = submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/edit",
+        event_form(public_registrations_per_hour="500"),
+    )
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert event.public_registrations_per_hour == 500
+
+
+def test_a_negative_hourly_cap_is_refused(
+    staff_client: FlaskClient, create_event: Callable[..., Event]
+) -> None:
+    event = create_event(slug="isotope-day")
+    response = submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/edit",
+        event_form(public_registrations_per_hour="-1"),
+    )
+    assert response.status_code == 422
+    assert 'id="public_registrations_per_hour-error"' in response.text
+    db.session.refresh(event)
+    assert event.public_registrations_per_hour == DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
