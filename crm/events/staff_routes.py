@@ -41,6 +41,7 @@ from crm.events.tokens import revoke_manage_links
 from crm.forms import flash_refusal, show_refusals
 from crm.leads.models import Stage
 from crm.refusals import Refusals, Refused
+from crm.routing import url_with_query
 from crm.spreadsheets import csv_lines
 from crm.vocabulary.services import all_capabilities
 
@@ -254,10 +255,13 @@ def attendees_for(event: Event) -> list[Registration]:
 @role_required(Role.viewer)
 def attendees(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
+    filters = AttendeeFilterForm(request.args)
+    chosen = {name: value for name, value in filters.data.items() if value}
     return render_template(
         "events/staff/attendees.html",
         event=event,
-        filters=AttendeeFilterForm(request.args),
+        filters=filters,
+        export_url=url_with_query("event_admin.export", chosen, event_id=event.id),
         registrations=attendees_for(event),
         seats_left=services.seats_left(event),
         confirmed=services.confirmed_count(event),

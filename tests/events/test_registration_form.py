@@ -178,4 +178,4 @@ def test_the_mailed_link_opens_in_the_registrants_language(
     submit_form(client, f"/events/{event.slug}/register", form_data(language="de"))
     message = db.session.scalar(select(OutboxMessage))
     path = "/r/" + message.text_body.split("/r/", 1)[1].split()[0]
-    assert "Ihre Anmeldung" in client.get(path).text
+    assert "Ihre Anmeldung" in client.get(path, follow_redirects=True).text

@@ -428,7 +428,7 @@ def test_staff_revoke_a_private_link_and_registering_again_mails_a_new_one(
     registration = create_registration(event, email="anna@isotopia.example")
     old_link = "/r/" + outbox()[0].text_body.split("/r/", 1)[1].split()[0]
     visitor = app.test_client()
-    assert visitor.get(old_link).status_code == 200
+    assert visitor.get(old_link).status_code == 303
 
     response = submit_form(
         staff_client,
@@ -452,7 +452,7 @@ def test_staff_revoke_a_private_link_and_registering_again_mails_a_new_one(
     db.session.commit()
     new_link = "/r/" + outbox()[-1].text_body.split("/r/", 1)[1].split()[0]
     assert new_link != old_link
-    assert visitor.get(new_link).status_code == 200
+    assert visitor.get(new_link).status_code == 303
 
 
 def test_viewers_cannot_revoke_a_private_link(
