@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.json = LimitedJSONProvider(app)
     settings.configure(app, config)
+    settings.trust_proxies(app)
     import_all()
 
     # Before CSRF protection reads a form: a view may accept larger bodies (file uploads).
