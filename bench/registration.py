@@ -20,11 +20,13 @@ from crm.seed.services import seed
 EVENT = "demo-site-tour"
 
 
-def prepare(database_url: str, capacity: int) -> None:
+def prepare(database_url: str, capacity: int, registrations: int) -> None:
     app = bench_app(database_url)
     with app.app_context():
         seed(with_demo=True)
-        db.session.scalar(db.select(Event).where(Event.slug == EVENT)).capacity = capacity
+        event = db.session.scalar(db.select(Event).where(Event.slug == EVENT))
+        event.capacity = capacity
+        event.public_registrations_per_hour = registrations  # the hourly cap must not refuse
         db.session.commit()
         db.engine.dispose()
 
@@ -48,7 +50,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     options = parser.parse_args()
     with scratch_postgres_database() as url, tempfile.TemporaryDirectory() as instance:
-        prepare(url, capacity=options.requests // 2)
+        prepare(url, capacity=options.requests // 2, registrations=options.requests)
         Path(instance, "config.py").write_text("RATELIMIT_ENABLED = False\n")
         environment = {
             "DATABASE_URL": url,

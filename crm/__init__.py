@@ -11,8 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     import os
 
-    from crm import blueprints, extensions, i18n
+    from crm import blueprints, extensions, i18n, routing
     from crm import config as settings
+    from crm.json_input import LimitedJSONProvider
     from crm.models import import_all
 
     app = Flask(
@@ -20,9 +21,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("CRM_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    app.json = LimitedJSONProvider(app)
     settings.configure(app, config)
+    settings.trust_proxies(app)
     import_all()
 
+    # Before CSRF protection reads a form: a view may accept larger bodies (file uploads).
+    app.before_request(routing.apply_upload_limit)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)

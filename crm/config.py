@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 from limits import parse_many
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 SQLITE_WAIT_SECONDS = 30
@@ -39,8 +40,19 @@ ENVIRONMENT_KEYS = {
     "LOGIN_RATE_LIMIT": str,
     "REGISTRATION_RATE_LIMIT": str,
     "API_PUBLIC_RATE_LIMIT": str,
+    "REGISTRATION_DOMAIN_RATE_LIMIT": str,
+    "MANAGE_LINK_RATE_LIMIT": str,
+    "MAX_CONTENT_LENGTH": int,
+    "MAX_UPLOAD_LENGTH": int,
+    "TRUSTED_PROXIES": int,
 }
-RATE_LIMIT_KEYS = ("LOGIN_RATE_LIMIT", "REGISTRATION_RATE_LIMIT", "API_PUBLIC_RATE_LIMIT")
+RATE_LIMIT_KEYS = (
+    "LOGIN_RATE_LIMIT",
+    "REGISTRATION_RATE_LIMIT",
+    "REGISTRATION_DOMAIN_RATE_LIMIT",
+    "MANAGE_LINK_RATE_LIMIT",
+    "API_PUBLIC_RATE_LIMIT",
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -70,7 +82,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
-        "REGISTRATION_RATE_LIMIT": "30 per minute",
+        "REGISTRATION_RATE_LIMIT": "10 per minute; 60 per hour",
+        "REGISTRATION_DOMAIN_RATE_LIMIT": "30 per hour",
+        "MANAGE_LINK_RATE_LIMIT": "5 per minute; 20 per hour",
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_UPLOAD_LENGTH": 32 * 1024 * 1024,
+        "TRUSTED_PROXIES": 0,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_MINUTES": 15,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -181,3 +198,14 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         # for up to half a minute rather than fail with "database is locked".
         engine_options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         engine_options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_WAIT_SECONDS)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, the client address is the one they forward.
+
+    Login throttling and the rate limits count per client address; seen through a proxy, every
+    client would otherwise have the proxy's address and share one count.
+    """
+    count = app.config["TRUSTED_PROXIES"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]

@@ -1,9 +1,10 @@
 """URL converters and request checks shared by every blueprint."""
 
-from typing import Any
-from urllib.parse import unquote
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlencode
 
-from flask import abort, request
+from flask import abort, current_app, request, url_for
 from werkzeug.routing import IntegerConverter, Map
 
 DATABASE_INTEGER_MAX = 2**31 - 1
@@ -33,3 +34,28 @@ def refuse_nul_characters() -> None:
     )
     if has_nul:
         abort(400, "The request contains a NUL character, which no field accepts.")
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def accepts_uploads(view: View) -> View:
+    """This view takes bodies up to ``MAX_UPLOAD_LENGTH``; the others ``MAX_CONTENT_LENGTH``."""
+    view.accepts_uploads = True  # type: ignore[attr-defined]
+    return view
+
+
+def apply_upload_limit() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "accepts_uploads", False):
+        request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"]
+
+
+def url_with_query(endpoint: str, query: Mapping[str, object], **values: Any) -> str:
+    """The URL of ``endpoint`` with ``query`` as its query string.
+
+    Query arguments never go through ``url_for`` itself, where names such as ``_method``,
+    ``_external`` or ``_anchor`` would steer how the URL is built (or fail with a 500).
+    """
+    url = url_for(endpoint, **values)
+    return f"{url}?{urlencode(query)}" if query else url

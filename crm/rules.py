@@ -1,11 +1,17 @@
 """Rules every capability applies to values alike: required and bounded text, numbers within a
 range, dates and moments the databases can hold. Each returns the refusal, or None."""
 
+import re
 from datetime import UTC, date, datetime
 
 from crm.refusals import Refused
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+# A scheme (https://, mailto:), www., an @ (mail address), or a host name followed by a path.
+LINK_OR_ADDRESS = re.compile(
+    r"[a-z][a-z0-9+.-]*://|\bmailto:|\bwww\.|@|\b[a-z0-9-]+(\.[a-z0-9-]+)+/", re.IGNORECASE
+)
 
 
 def required_text(field: str, value: str | None) -> Refused | None:
@@ -17,6 +23,17 @@ def required_text(field: str, value: str | None) -> Refused | None:
 def bounded_text(field: str, value: str | None, limit: int) -> Refused | None:
     if value is not None and len(value) > limit:
         return Refused("too_long", field, "At most {limit} characters.", limit=limit)
+    return None
+
+
+def plain_name(field: str, value: str | None) -> Refused | None:
+    """A name (of a person or a company) carries no web or mail address.
+
+    Names typed into public forms are repeated in mail to the address typed in; a link there
+    would let strangers send a message of their choosing from the organisation's sender.
+    """
+    if value and LINK_OR_ADDRESS.search(value):
+        return Refused("link_in_name", field, "A name cannot contain web or mail addresses.")
     return None
 
 

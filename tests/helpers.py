@@ -19,6 +19,6 @@ def submit_form(
     client: FlaskClient, url: str, data: dict[str, Any], *, form_page: str | None = None
 ) -> TestResponse:
     """Open the page with the form (``url`` unless ``form_page``), then post ``data`` to ``url``."""
-    page = client.get(form_page or url)
+    page = client.get(form_page or url, follow_redirects=True)
     token = csrf_token(page.text)
     return client.post(url, data={"csrf_token": token, **data})

@@ -70,7 +70,9 @@ NOT_REACHED_BY_LINKS = {
     "api_timeline.Activities",
     "api_timeline.Contacts",
     "api_timeline.Tasks",
-    # A registrant's private link travels only by mail (the registrant's crawl starts there).
+    # A registrant's private link travels only by mail (the registrant's crawl starts there);
+    # it redirects to the page of the registration, at an address without the token.
+    "manage.open_link",
     "manage.manage",
     # Calendar programs subscribe to these by their address (README, "Calendars").
     "calendar.feed",

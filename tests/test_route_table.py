@@ -81,6 +81,7 @@ class Expected(NamedTuple):
 
 
 EVERYONE_200 = Expected(200, 200, 200, 200)
+EVERYONE_303 = Expected(303, 303, 303, 303)
 
 # (rule, method) → the status per caller: anonymous, viewer, staff, admin. How each row is asked
 # (which objects fill the URL, which form or JSON body goes with it) is in HOW_TO_ASK below.
@@ -93,6 +94,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/dashboard", "GET"): Expected(302, 200, 200, 200),
     ("/account", "GET"): Expected(302, 200, 200, 200),
     ("/account", "POST"): Expected(302, 302, 302, 302),
+    ("/account/password", "POST"): Expected(302, 422, 422, 422),
     ("/healthz", "GET"): EVERYONE_200,
     ("/readyz", "GET"): EVERYONE_200,
     # --- administration
@@ -162,7 +164,11 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/calendar.ics", "GET"): EVERYONE_200,
     ("/events/<slug>/register", "GET"): EVERYONE_200,
     ("/events/<slug>/register", "POST"): EVERYONE_200,
-    ("/r/<token>", "GET"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
+    ("/r/<token>", "GET"): Expected(404, 404, 404, 404, registrant=303, other_registrant=303),
+    # The page of the link a browser opened last (each link holder opened theirs).
+    ("/r/", "GET"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
+    ("/r/", "POST"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
+    ("/r/cancel", "POST"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
     ("/r/<token>", "POST"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
     ("/r/<token>/cancel", "POST"): Expected(
         404, 404, 404, 404, registrant=200, other_registrant=200
@@ -205,7 +211,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/api/v1/events/<slug>", "GET"): EVERYONE_200,
     ("/api/v1/events/<slug>", "PATCH"): Expected(401, 403, 200, 200),
     ("/api/v1/events/<slug>/registrations", "GET"): Expected(401, 200, 200, 200),
-    ("/api/v1/events/<slug>/registrations", "POST"): Expected(201, 201, 201, 201),
+    ("/api/v1/events/<slug>/registrations", "POST"): Expected(202, 202, 202, 202),
     ("/api/v1/partners", "GET"): EVERYONE_200,
     ("/api/v1/partner-links/<int:link_id>", "PATCH"): Expected(401, 403, 200, 200),
     ("/api/v1/companies", "GET"): Expected(401, 200, 200, 200),
@@ -228,7 +234,12 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """Every caller signs in and posts to the login form; throttling is tested on its own."""
-    return app_config | {"LOGIN_RATE_LIMIT": "100 per minute"}
+    return app_config | {
+        "LOGIN_RATE_LIMIT": "100 per minute",
+        "REGISTRATION_RATE_LIMIT": "1000 per minute",
+        "REGISTRATION_DOMAIN_RATE_LIMIT": "1000 per hour",
+        "MANAGE_LINK_RATE_LIMIT": "1000 per minute",
+    }
 
 
 # --- the world -------------------------------------------------------------------------------
@@ -810,6 +821,9 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ("/login", "POST"): Ask(form=lambda w, c: {"email": "nobody@wfs.example", "password": "x"}),
     ("/logout", "POST"): Ask(is_last=True),
     ("/account", "POST"): Ask(form=lambda w, c: {"timezone": "Europe/Berlin"}),
+    ("/account/password", "POST"): Ask(
+        form=lambda w, c: {"current_password": "not the password", "new_password": "x" * 12}
+    ),
     ("/admin/tokens/", "POST"): Ask(
         form=lambda w, c: {"name": "Reporting", "scope": "read", "user_id": str(w.staff_user_id)}
     ),
@@ -888,6 +902,7 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ("/events/<slug>/register", "POST"): Ask(form=registration_form),
     ("/r/<token>", "POST"): Ask(form=lambda w, c: {"question_dietary": "vegetarian"}),
     ("/r/<token>/cancel", "POST"): Ask(is_last=True),
+    ("/r/", "POST"): Ask(form=lambda w, c: {"question_dietary": "vegetarian"}),
     ("/staff/events/<int:event_id>/publish", "POST"): Ask(
         values=lambda w, c: {"event_id": w.publishable_id}
     ),
@@ -1020,7 +1035,7 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
         Ask(headers=in_german, form=lambda w, c: registration_form(w, c) | {"consent": ""}),
     ),
     ("/r/<token>", "GET", "the registrant's link, in German"): (
-        EVERYONE_200,
+        EVERYONE_303,
         Ask(headers=in_german, values=lambda w, c: {"token": w.registrant_token}),
     ),
     ("/leads/<int:company_id>", "GET", "a lead without history"): (
@@ -1222,7 +1237,7 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
         Expected(410, 410, 410, 410),
         Ask(values=lambda w, c: {"token": w.past_token}),
     ),
-    ("/r/<token>", "GET", "a cancelled registration"): (EVERYONE_200, CANCELLED_LINK),
+    ("/r/<token>", "GET", "a cancelled registration"): (EVERYONE_303, CANCELLED_LINK),
     ("/r/<token>", "POST", "a cancelled registration"): (
         EVERYONE_200,
         Ask(
@@ -1473,7 +1488,7 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
         Ask(form=lambda w, c: registration_form(w, c) | {"partners": w.hidden_partner_slug}),
     ),
     ("/r/<token>", "GET", "a place on the waiting list"): (
-        EVERYONE_200,
+        EVERYONE_303,
         Ask(values=lambda w, c: {"token": w.waitlisted_token}),
     ),
     ("/api/v1/companies", "POST", "a name like a known lead's"): (

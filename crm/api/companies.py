@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from crm.api.access import BEARER_SECURITY, abort, api_access
+from crm.api.blueprint import Blueprint
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import (
     COMPANY_DETAILS,

@@ -5,9 +5,9 @@ from dataclasses import replace
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from crm.api.access import BEARER_SECURITY, abort, api_access
+from crm.api.blueprint import Blueprint
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import EVENT_FIELDS, EventInputSchema, EventSchema, EventUpdateSchema
 from crm.auth.models import Role

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from flask import request, url_for
+from flask import request
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
 
 from crm.extensions import db
+from crm.routing import url_with_query
 
 MAX_PER_PAGE = 100
 
@@ -41,7 +42,7 @@ def paginate(query: Select[Any], page: int, per_page: int) -> dict[str, Any]:
 
     def link(number: int) -> str:
         args: dict[str, Any] = {**request.args.to_dict(), "page": number, "per_page": per_page}
-        return url_for(request.endpoint or "", **(request.view_args or {}), **args)
+        return url_with_query(request.endpoint or "", args, **(request.view_args or {}))
 
     has_next = page * per_page < (total or 0)
     return {

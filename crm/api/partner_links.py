@@ -4,9 +4,9 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from crm.api.access import BEARER_SECURITY, abort, api_access
+from crm.api.blueprint import Blueprint
 from crm.api.companies import company_or_404
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import LinkStatusSchema, PartnerLinkInputSchema, PartnerLinkSchema

@@ -1,10 +1,10 @@
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from crm.api.blueprint import Blueprint
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import PartnerSchema
 from crm.extensions import limiter

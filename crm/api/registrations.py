@@ -4,9 +4,9 @@ both call ``crm.events.services.register``."""
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from crm.api.access import BEARER_SECURITY, api_access
+from crm.api.blueprint import Blueprint
 from crm.api.events import published_event
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import (
@@ -17,10 +17,8 @@ from crm.api.schemas import (
 )
 from crm.auth.models import Role
 from crm.events import services
-from crm.events.models import RegistrationStatus
 from crm.events.services import RegistrationDetails, chosen_needs_and_partners
-from crm.extensions import limiter
-from crm.limits import registration_limit
+from crm.limits import limit_public_registration
 
 blueprint = Blueprint(
     "api_registrations",
@@ -29,12 +27,10 @@ blueprint = Blueprint(
     description="Event registrations",
 )
 
-RECEIPTS = {
-    "repeat": "Already registered; the private link has been sent again.",
-    RegistrationStatus.confirmed: "Registered; a confirmation with a calendar invitation is "
-    "on its way.",
-    RegistrationStatus.waitlisted: "The event is full; you are on the waiting list.",
-}
+RECEIVED = (
+    "Received. A message to the address given confirms the registration (or the place on the "
+    "waiting list) with the private link; an address registered already gets that link again."
+)
 
 
 class RegistrationListArgs(PageArgs, RegistrationFilterArgs):
@@ -61,25 +57,18 @@ def details_from(request: dict[str, Any]) -> RegistrationDetails:
 @blueprint.route("")
 class Registrations(MethodView):
     @blueprint.arguments(RegistrationRequestSchema)
-    @blueprint.response(201, RegistrationReceiptSchema)
-    @blueprint.alt_response(200, schema=RegistrationReceiptSchema, description="Already registered")
-    @limiter.limit(registration_limit)
-    def post(self, request: dict[str, Any], slug: str) -> tuple[dict[str, Any], int]:
+    @blueprint.response(202, RegistrationReceiptSchema)
+    @limit_public_registration
+    def post(self, request: dict[str, Any], slug: str) -> dict[str, Any]:
         """Register for a published event: a seat if one is free, else the waiting list.
 
-        The same email twice gives no second registration: the answer is 200 and the private
-        link is mailed again. A closed or cancelled event answers 409.
+        The answer is the same 202 whether or not the address was registered already, so that
+        nobody learns who is: the mail to the address says which (a repeat gets the private
+        link again, and no second registration). A closed or cancelled event answers 409.
         """
         event = published_event(slug)
-        outcome = services.register(event, details_from(request))
-        registration = outcome.registration
-        receipt = {
-            "event": event.slug,
-            "status": registration.status,
-            "is_new": outcome.is_new,
-            "detail": RECEIPTS[registration.status if outcome.is_new else "repeat"],
-        }
-        return receipt, 201 if outcome.is_new else 200
+        services.register(event, details_from(request))
+        return {"event": event.slug, "detail": RECEIVED}
 
     @blueprint.doc(security=BEARER_SECURITY)
     @blueprint.arguments(RegistrationListArgs, location="query")

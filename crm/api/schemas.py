@@ -250,9 +250,9 @@ class RegistrationRequestSchema(Schema):
 
 
 class RegistrationReceiptSchema(Schema):
+    """The same for a new and a repeated registration (the mail says which)."""
+
     event = fields.String(required=True)
-    status = fields.Enum(RegistrationStatus, required=True)
-    is_new = fields.Boolean(required=True)
     detail = fields.String(required=True)
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from crm.auth.models import Role, User
+from crm.auth.sessions import current_session
 from crm.extensions import db, login
 
 P = ParamSpec("P")
@@ -21,7 +22,10 @@ login.session_protection = "strong"
 
 @login.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The user of a live server-side session: a revoked one (logged out, password changed)
+    logs nobody in, whatever the signed cookie says."""
+    live = current_session()
+    if not user_id.isdigit() or live is None or live.user_id != int(user_id):
         return None
     return db.session.scalar(select(User).where(User.id == int(user_id)))
 

@@ -1,7 +1,14 @@
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, Length
 
 from crm.auth.models import Role
@@ -16,12 +23,24 @@ class LoginForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     timezone = SelectField(
-        "Your time zone", description="Times on the staff pages are shown and entered in this zone."
+        _l("Your time zone"),
+        description=_l("Times on the staff pages are shown and entered in this zone."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(zone) for zone in time_zone_names()]
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=1000)]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=1000)],
+        description=_l("At least %(count)s characters.", count=MINIMUM_LENGTH),
+    )
 
 
 class UserForm(FlaskForm):

@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.db import utcnow
@@ -38,8 +38,6 @@ class User(UserMixin, Model):
     timezone: Mapped[str] = mapped_column(
         String(64), default=OFFICE_TIMEZONE, server_default=OFFICE_TIMEZONE
     )
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -52,3 +50,19 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.name}>"
+
+
+class UserSession(Model):
+    """A login, named in the session cookie by a random id of which only the hash is stored.
+
+    Logging out revokes it, and a password change revokes the user's other sessions, so a copied
+    cookie stops working on the server and not only in the browser that dropped it.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]

@@ -1,14 +1,14 @@
-from datetime import timedelta
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.auth.models import Role, User
 from crm.auth.passwords import MINIMUM_LENGTH, hash_password, needs_rehash, verify_password
 from crm.db import utcnow
 from crm.extensions import db
+from crm.limits import count_login_failure, forget_login_failures, is_login_throttled
 from crm.refusals import Refused, refuse_any
 from crm.vocabulary.places import is_time_zone
 
@@ -90,38 +90,42 @@ def change_timezone(user: User, timezone: str) -> None:
     db.session.flush()
 
 
-def authenticate(email: str, password: str) -> User | None:
+def authenticate(email: str, password: str, address: str) -> User | None:
     """The user if the credentials are right and the account is usable, else None.
 
-    Unknown users, wrong passwords, disabled and locked-out accounts all give None, so a caller
-    cannot tell them apart. Repeated failures lock the account for a while.
+    Unknown users, wrong passwords, disabled accounts and throttled attempts all give None after
+    the same password-hash work, so neither the answer nor its time tells them apart. Repeated
+    failures throttle this email from this client address only: the owner elsewhere can still
+    log in.
     """
+    user: User | None = None
     try:
         email = normalise_email(email)
     except Refused:
-        verify_password(_dummy_hash(), password)
+        pass
+    else:
+        user = db.session.scalar(select(User).where(User.email == email))
+    # The hash work comes first and always, whatever the outcome.
+    is_right = verify_password(user.password_hash if user else _dummy_hash(), password)
+    if is_login_throttled(email, address):
         return None
-    user: User | None = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        verify_password(_dummy_hash(), password)  # spend the same time as for a real account
+    if user is None or not is_right or not user.is_enabled:
+        count_login_failure(email, address)
         return None
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        return None
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-        return None
-    if not user.is_enabled:
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    forget_login_failures(email, address)
+    user.last_login_at = utcnow()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password; the current one is needed. The caller ends the other sessions."""
+    if not verify_password(user.password_hash, current_password):
+        raise Refused("wrong_password", "current_password", _("This is not your current password."))
+    refuse_any(refusal for refusal in [password_refusal(new_password, "new_password")] if refusal)
+    user.password_hash = hash_password(new_password)
+    db.session.flush()
 
 
 @cache

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -24,7 +25,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from crm.events.models import Event, RegistrationStatus
+from crm.events.models import DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR, Event, RegistrationStatus
 from crm.forms import SHOWN_REQUIRED
 from crm.leads.models import Stage
 from crm.partners.models import Partner
@@ -166,6 +167,15 @@ class EventForm(FlaskForm):
     city = StringField("City", [SHOWN_REQUIRED])
     country = SelectField("Country", [SHOWN_REQUIRED], default="DE")
     capacity = IntegerField("Capacity (empty: unlimited)", [Optional()])
+    public_registrations_per_hour = IntegerField(
+        _l("Public registrations per hour"),
+        [Optional()],
+        default=DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR,
+        description=_l(
+            "New registrations through the public form and the API in any hour; beyond it they "
+            "are refused for a while (each one sends mail). Staff can always add people."
+        ),
+    )
     opens_local = DateTimeLocalField("Registration opens (local time)", [Optional()])
     closes_local = DateTimeLocalField("Registration closes (local time)", [Optional()])
     organiser_name = StringField("Organiser name", [SHOWN_REQUIRED])

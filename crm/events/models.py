@@ -27,6 +27,7 @@ from crm.partners.models import Partner
 from crm.vocabulary.models import Capability
 
 DEFAULT_REMINDER_OFFSETS_DAYS = [7, 1]
+DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR = 100
 
 
 def new_nonce() -> str:
@@ -53,6 +54,9 @@ class Event(Model):
             name="dates_match_kind",
         ),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(
+            "public_registrations_per_hour >= 0", name="public_registrations_per_hour_not_negative"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +74,12 @@ class Event(Model):
     city: Mapped[str] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))
     capacity: Mapped[int | None]
+    # New public registrations accepted per hour (form and API together): each one mails the
+    # address typed in, so a flood of them would make the organisation's sender a spam cannon.
+    public_registrations_per_hour: Mapped[int] = mapped_column(
+        default=DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR,
+        server_default=str(DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR),
+    )
     # The instant the event begins, stored so that SQL orders all-day and timed events alike;
     # kept equal to ``begins_at`` on every insert and update.
     sort_at: Mapped[datetime] = mapped_column(index=True)

@@ -12,7 +12,12 @@ from sqlalchemy import Select, select
 
 from crm.db import utcnow
 from crm.events import services
-from crm.events.models import DEFAULT_REMINDER_OFFSETS_DAYS, Event, EventStatus
+from crm.events.models import (
+    DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR,
+    DEFAULT_REMINDER_OFFSETS_DAYS,
+    Event,
+    EventStatus,
+)
 from crm.extensions import db
 from crm.leads.models import MAX_COUNT
 from crm.refusals import Conflict, Refused, refuse_any
@@ -64,6 +69,7 @@ class EventDetails:
     venue: str | None = None
     address: str | None = None
     capacity: int | None = None
+    public_registrations_per_hour: int = DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     reminder_offsets_days: list[int] = field(
@@ -157,6 +163,9 @@ def event_refusals(details: EventDetails, event: Event | None) -> list[Refused]:
         *(required_text(name, texts[name]) for name in REQUIRED_TEXTS),
         *(bounded_text(name, texts[name], limit) for name, limit in TEXT_LIMITS.items()),
         number_within("capacity", details.capacity, MAX_COUNT),
+        number_within(
+            "public_registrations_per_hour", details.public_registrations_per_hour, MAX_COUNT
+        ),
     )
     if not SLUG.match(details.slug):
         refusals.append(

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
@@ -18,15 +18,17 @@ from crm.events.tokens import LinkExpired, LinkUnknown, registration_for_token
 from crm.extensions import db, limiter
 from crm.forms import show_refusals
 from crm.i18n import select_locale
-from crm.limits import registration_limit
+from crm.limits import limit_public_registration, manage_link_limit
 from crm.partners.models import Partner
 from crm.partners.services import public_partners
 from crm.refusals import Refusals, Refused
-from crm.vocabulary.places import language_or_default
+from crm.routing import url_with_query
+from crm.vocabulary.places import LANGUAGES, language_or_default
 from crm.vocabulary.services import all_capabilities
 
 blueprint = Blueprint("events", __name__, url_prefix="/events")
 manage_blueprint = Blueprint("manage", __name__)
+LINK_SESSION_KEY = "registration_link"
 
 
 def page_language() -> str:
@@ -122,7 +124,7 @@ def refusal_shown_on(form: FlaskForm, refusal: Refused | Refusals, t: Callable[.
 
 
 @blueprint.route("/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
+@limit_public_registration
 def register(slug: str) -> ResponseReturnValue:
     event = visible_event(slug)
     t = translator(page_language())
@@ -135,11 +137,9 @@ def register(slug: str) -> ResponseReturnValue:
         except (Refused, Refusals) as error:
             problem = refusal_shown_on(form, error, t)
         else:
+            # The same answer for a new and a repeated registration: the mail tells which.
             return render_template(
-                "events/registered.html",
-                event=event,
-                registration=outcome.registration,
-                is_new=outcome.is_new,
+                "events/registered.html", event=event, email=outcome.registration.email
             )
     status = 422 if form.is_submitted() else 200
     return render_template("events/register.html", event=event, form=form, problem=problem), status
@@ -154,8 +154,49 @@ def manageable(token: str) -> Registration:
         abort(410, translator(page_language())("link_expired"))
 
 
-@manage_blueprint.route("/r/<token>", methods=["GET", "POST"])
-def manage(token: str) -> ResponseReturnValue:
+def link_in_session() -> str:
+    """The private link this browser opened last (kept in the signed session cookie)."""
+    token = session.get(LINK_SESSION_KEY)
+    if not isinstance(token, str):
+        abort(404, translator(page_language())("link_unknown"))
+    return token
+
+
+def link_of_request() -> str:
+    """The registration whose changes a limit counts: from the path or the session."""
+    token = (request.view_args or {}).get("token") or session.get(LINK_SESSION_KEY)
+    return f"link:{token}" if isinstance(token, str) else "link:-"
+
+
+limit_link_changes = limiter.shared_limit(
+    manage_link_limit, scope="manage-link", key_func=link_of_request, methods=["POST"]
+)
+
+
+@manage_blueprint.get("/r/<token>")
+def open_link(token: str) -> ResponseReturnValue:
+    """The link in the mail: remembered in the session, then the page at a URL without it, so
+    that the token stays out of access logs, browser history and Referer headers."""
+    manageable(token)
+    session[LINK_SESSION_KEY] = token
+    language = request.args.get("lang")
+    query = {"lang": language} if language in LANGUAGES else {}
+    return redirect(url_with_query("manage.manage", query), 303)
+
+
+@manage_blueprint.route("/r/", methods=["GET", "POST"])
+@limit_link_changes
+def manage() -> ResponseReturnValue:
+    return manage_page(link_in_session())
+
+
+@manage_blueprint.post("/r/<token>")
+@limit_link_changes
+def change_by_link(token: str) -> ResponseReturnValue:
+    return manage_page(token)
+
+
+def manage_page(token: str) -> ResponseReturnValue:
     registration = manageable(token)
     t = translator(page_language())
     form = answers_form_class(registration.event, page_language(), t)(
@@ -164,7 +205,6 @@ def manage(token: str) -> ResponseReturnValue:
     notice = ""
     status = 200
     is_live = registration.status != RegistrationStatus.cancelled
-    status = 200
     if is_live and form.validate_on_submit():
         try:
             services.change_answers(registration, answers_from(form, registration.event))
@@ -181,13 +221,23 @@ def manage(token: str) -> ResponseReturnValue:
         event=registration.event,
         form=form,
         cancel_form=FlaskForm(),
-        token=token,
         notice=notice,
     ), status
 
 
+@manage_blueprint.post("/r/cancel")
+@limit_link_changes
+def cancel() -> ResponseReturnValue:
+    return cancel_page(link_in_session())
+
+
 @manage_blueprint.post("/r/<token>/cancel")
-def cancel(token: str) -> ResponseReturnValue:
+@limit_link_changes
+def cancel_by_link(token: str) -> ResponseReturnValue:
+    return cancel_page(token)
+
+
+def cancel_page(token: str) -> ResponseReturnValue:
     registration = manageable(token)
     form = FlaskForm()
     if form.validate_on_submit() and registration.status != RegistrationStatus.cancelled:
@@ -199,7 +249,6 @@ def cancel(token: str) -> ResponseReturnValue:
         event=registration.event,
         form=None,
         cancel_form=form,
-        token=token,
         notice=t("registration_cancelled")
         if registration.status == RegistrationStatus.cancelled
         else "",

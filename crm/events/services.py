@@ -6,7 +6,7 @@ in the visitor's language; its message is the English text.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Select, func, select, update
@@ -22,9 +22,9 @@ from crm.leads.models import MAX_COUNT, ActivityKind, Company, Contact, LeadSour
 from crm.leads.services import create_company
 from crm.leads.timeline import record_activity
 from crm.partners.models import LinkSource, Partner
-from crm.partners.services import link_company_to_partner, partners_named
+from crm.partners.services import link_between, link_company_to_partner, partners_named
 from crm.refusals import Conflict, Refusals, Refused, refuse_any
-from crm.rules import number_within, refusals_of
+from crm.rules import number_within, plain_name, refusals_of
 from crm.vocabulary.models import Capability
 from crm.vocabulary.places import LANGUAGES, is_country, language_or_default
 from crm.vocabulary.services import capabilities_named
@@ -268,6 +268,12 @@ def details_refusals(details: RegistrationDetails) -> list[Refused]:
         for field, limit in TEXT_LIMITS.items()
         if len((texts[field] or "").strip()) > limit
     ]
+    refusals += [
+        refusal(checked.code, checked.field)
+        for checked in refusals_of(
+            plain_name("name", details.name), plain_name("company", details.company_name)
+        )
+    ]
     if not details.country:
         refusals.append(refusal("required", "country"))
     elif not is_country(details.country):
@@ -286,6 +292,19 @@ def details_refusals(details: RegistrationDetails) -> list[Refused]:
 
 
 # --- registering ----------------------------------------------------------------------------
+
+
+def public_registrations_last_hour(event: Event, now: datetime) -> int:
+    """Registrations for the event in the hour before ``now`` (what its hourly cap counts)."""
+    return (
+        db.session.scalar(
+            select(func.count(Registration.id)).where(
+                Registration.event_id == event.id,
+                Registration.created_at > now - timedelta(hours=1),
+            )
+        )
+        or 0
+    )
 
 
 def lock_event(event: Event) -> None:
@@ -331,17 +350,21 @@ def register(
     email = normalised_email(details.email)
 
     lock_event(event)
+    if not by_staff and public_registrations_last_hour(event, now) >= (
+        event.public_registrations_per_hour
+    ):
+        raise closed("registrations_busy")
     existing = live_registration(event, email)
     if existing is not None:
         queue_registration_mail(existing, RegistrationMail.link)
         return RegistrationOutcome(existing, is_new=False)
 
     has_seat = event.capacity is None or confirmed_count(event) < event.capacity
-    company, contact = lead_for(email, details, now)
+    lead = lead_for(email, details)
     registration = Registration(
         event=event,
-        company=company,
-        contact=contact,
+        company=lead.company,
+        contact=lead.contact,
         email=email,
         name=details.name.strip(),
         company_name=details.company_name.strip(),
@@ -359,32 +382,54 @@ def register(
     db.session.add(registration)
     db.session.flush()
     record_activity(
-        company,
+        lead.company,
         ActivityKind.registration,
         f"{registration.name} registered for {event.title} ({registration.status.value})",
-        body=email,
+        body="\n".join([email, *lead.suggestions]),
     )
     for partner in registration.partners_to_meet:
-        link_company_to_partner(
-            company,
-            partner,
-            reason=f"Meeting requested when registering for {event.title}",
-            source=LinkSource.event,
-            by=None,
-            event=event,
-        )
+        if link_between(lead.company, partner) is None:  # staff's own links stay as they are
+            link_company_to_partner(
+                lead.company,
+                partner,
+                reason=f"Meeting requested when registering for {event.title}",
+                source=LinkSource.event,
+                by=None,
+                event=event,
+            )
     queue_registration_mail(
         registration, RegistrationMail.confirmation if has_seat else RegistrationMail.waitlist
     )
     return RegistrationOutcome(registration, is_new=True)
 
 
-def lead_for(email: str, details: RegistrationDetails, now: datetime) -> tuple[Company, Contact]:
-    """The company lead (matched by work domain or name, else created) and the person's contact."""
+@dataclass
+class Lead:
+    """The lead and contact a registration belongs to, and what the registrant said that differs
+    from what staff keep there (for the timeline, never written over it)."""
+
+    company: Company
+    contact: Contact
+    suggestions: list[str]
+
+
+def lead_for(email: str, details: RegistrationDetails) -> Lead:
+    """The company lead (matched by work domain or name, else created) and the person's contact
+    (created only when the company has none with this email).
+
+    Anyone can type any email and company into a public form, so an existing lead or contact is
+    never changed: what the registrant says stays on their registration, and what is new to the
+    lead becomes a suggestion on its timeline. Consent is recorded on the registration only.
+    """
     domain = employer_domain(email)
     matches = find_matching_companies(domain, details.company_name)
+    suggestions: list[str] = []
     if matches:
         company = matches[0]
+        new_needs = [need for need in details.needs if need not in company.needs]
+        if new_needs:
+            names = ", ".join(need.label for need in new_needs)
+            suggestions.append(f"Needs named when registering: {names}")
     else:
         company = create_company(
             {
@@ -395,19 +440,28 @@ def lead_for(email: str, details: RegistrationDetails, now: datetime) -> tuple[C
                 "source": LeadSource.event,
             }
         )
-    for need in details.needs:
-        if need not in company.needs:
-            company.needs.append(need)
+        company.needs.extend(details.needs)
+    position = (details.position or "").strip() or None
     contact = next((person for person in company.contacts if person.email == email), None)
     if contact is None:
-        contact = Contact(company=company, name=details.name.strip(), email=email)
+        contact = Contact(
+            company=company,
+            name=details.name.strip(),
+            email=email,
+            position=position,
+            language=language_or_default(details.language),
+        )
         db.session.add(contact)
-    contact.position = (details.position or "").strip() or contact.position
-    contact.language = language_or_default(details.language)
-    contact.consent_at = now
-    contact.consent_version = CONSENT_VERSION
+    else:
+        said = {"Name": details.name.strip(), "Position": position}
+        kept = {"Name": contact.name, "Position": contact.position}
+        suggestions += [
+            f"{label} given when registering: {value}"
+            for label, value in said.items()
+            if value and value != kept[label]
+        ]
     db.session.flush()
-    return company, contact
+    return Lead(company, contact, suggestions)
 
 
 # --- lifecycle ------------------------------------------------------------------------------

@@ -26,7 +26,13 @@ from crm.events.forms import (
     parse_questions,
     registration_form_class,
 )
-from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
+from crm.events.models import (
+    DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
 from crm.events.planning import EventDetails, default_organiser, save_event
 from crm.events.registration_mail import event_when
 from crm.events.routes import details_from, published_partners, refusal_shown_on
@@ -35,6 +41,7 @@ from crm.events.tokens import revoke_manage_links
 from crm.forms import flash_refusal, show_refusals
 from crm.leads.models import Stage
 from crm.refusals import Refusals, Refused
+from crm.routing import url_with_query
 from crm.spreadsheets import csv_lines
 from crm.vocabulary.services import all_capabilities
 
@@ -131,6 +138,9 @@ def event_details_from(form: EventForm) -> EventDetails:
         city=form.city.data or "",
         country=form.country.data,
         capacity=form.capacity.data,
+        public_registrations_per_hour=DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
+        if form.public_registrations_per_hour.data is None
+        else form.public_registrations_per_hour.data,
         registration_opens_at=form.local(form.opens_local.data),
         registration_closes_at=form.local(form.closes_local.data),
         organiser_name=form.organiser_name.data or "",
@@ -245,10 +255,13 @@ def attendees_for(event: Event) -> list[Registration]:
 @role_required(Role.viewer)
 def attendees(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
+    filters = AttendeeFilterForm(request.args)
+    chosen = {name: value for name, value in filters.data.items() if value}
     return render_template(
         "events/staff/attendees.html",
         event=event,
-        filters=AttendeeFilterForm(request.args),
+        filters=filters,
+        export_url=url_with_query("event_admin.export", chosen, event_id=event.id),
         registrations=attendees_for(event),
         seats_left=services.seats_left(event),
         confirmed=services.confirmed_count(event),

@@ -43,17 +43,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_country": "Please choose a country from the list.",
         "unknown_language": "Please choose English or German.",
         "unknown_partner": "Please choose partners from the list.",
+        "link_in_name": "Please enter a name without web or mail addresses.",
+        "registrations_busy": "Many registrations have arrived for this event in the last hour. "
+        "Please try again later, or write to the organiser.",
+        "received_title": "Thank you",
+        "received_body": "We have sent a message to {email}: it confirms your registration "
+        "(or your place on the waiting list) and holds your private link to see, change or "
+        "cancel it. If you were registered already, it brings that link again.",
         "event_cancelled": "This event has been cancelled; registration is not possible.",
         "window_closed": "Registration for this event is closed.",
         "window_not_open": "Registration for this event has not opened yet.",
-        "already_registered": "You are already registered for this event. We have sent the "
-        "link to your registration to your email address again.",
-        "confirmed_title": "You are registered",
-        "confirmed_body": "Your seat is confirmed. We have sent a confirmation with a calendar "
-        "invitation to {email}.",
-        "waitlisted_title": "You are on the waiting list",
-        "waitlisted_body": "The event is fully booked. You are on the waiting list; we will "
-        "write to {email} as soon as a seat is free for you.",
         "manage_title": "Your registration",
         "status": "Status",
         "status_confirmed": "confirmed",
@@ -124,17 +123,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown_country": "Bitte wählen Sie ein Land aus der Liste.",
         "unknown_language": "Bitte wählen Sie Deutsch oder Englisch.",
         "unknown_partner": "Bitte wählen Sie Partner aus der Liste.",
+        "link_in_name": "Bitte geben Sie einen Namen ohne Web- oder Mailadressen ein.",
+        "registrations_busy": "In der letzten Stunde sind sehr viele Anmeldungen für diese "
+        "Veranstaltung eingegangen. Bitte versuchen Sie es später noch einmal oder schreiben Sie "
+        "dem Veranstalter.",
+        "received_title": "Vielen Dank",
+        "received_body": "Wir haben eine Nachricht an {email} geschickt: Sie bestätigt Ihre "
+        "Anmeldung (oder Ihren Platz auf der Warteliste) und enthält Ihren persönlichen Link, "
+        "um sie anzusehen, zu ändern oder abzusagen. Waren Sie schon angemeldet, bringt sie "
+        "diesen Link noch einmal.",
         "event_cancelled": "Diese Veranstaltung wurde abgesagt; eine Anmeldung ist nicht möglich.",
         "window_closed": "Die Anmeldung für diese Veranstaltung ist geschlossen.",
         "window_not_open": "Die Anmeldung für diese Veranstaltung ist noch nicht geöffnet.",
-        "already_registered": "Sie sind für diese Veranstaltung bereits angemeldet. Wir haben "
-        "Ihnen den Link zu Ihrer Anmeldung noch einmal geschickt.",
-        "confirmed_title": "Sie sind angemeldet",
-        "confirmed_body": "Ihr Platz ist bestätigt. Wir haben eine Bestätigung mit "
-        "Kalendereinladung an {email} geschickt.",
-        "waitlisted_title": "Sie stehen auf der Warteliste",
-        "waitlisted_body": "Die Veranstaltung ist ausgebucht. Sie stehen auf der Warteliste; "
-        "wir schreiben an {email}, sobald ein Platz für Sie frei wird.",
         "manage_title": "Ihre Anmeldung",
         "status": "Status",
         "status_confirmed": "bestätigt",

@@ -40,6 +40,7 @@ from crm.leads.forms import (
 from crm.leads.listing import PAGE_SIZES, CompanyFilters, company_page
 from crm.leads.models import Company, FollowUpTask, LeadSource, Stage
 from crm.refusals import Refusals, Refused
+from crm.routing import accepts_uploads
 from crm.vocabulary.models import Capability
 from crm.vocabulary.services import all_capabilities, capabilities_by_slug
 
@@ -385,6 +386,7 @@ def merge(company_id: int) -> ResponseReturnValue:
 
 
 @blueprint.route("/import", methods=["GET", "POST"])
+@accepts_uploads
 @role_required(Role.staff)
 def import_file() -> ResponseReturnValue:
     form = ImportForm()

@@ -71,7 +71,7 @@ def test_moving_an_event_sends_registrants_an_updated_invitation(
             "country": "DE",
         },
     )
-    assert registered.status_code == 201
+    assert registered.status_code == 202
     response = client.patch(
         "/api/v1/events/isotope-forum",
         json={"starts_at": "2031-05-01T10:00:00+02:00", "ends_at": "2031-05-01T16:00:00+02:00"},

@@ -1,13 +1,13 @@
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from crm.auth import services as auth_services
 from crm.auth.models import Role, User
-from crm.auth.routes import LOGIN_FAILED
-from crm.db import utcnow
+from crm.auth.routes import login_failed
 from crm.extensions import db
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import submit_form
@@ -57,35 +57,86 @@ def test_login_does_not_redirect_to_other_hosts(client: FlaskClient, staff_user:
     assert response.headers["Location"] == "/dashboard"
 
 
-@pytest.mark.parametrize("case", ["wrong password", "unknown user", "locked out", "disabled"])
+def fail_repeatedly(app: Flask, client: FlaskClient, email: str) -> None:
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert attempt(client, email, "wrong password").status_code == 401
+
+
+@pytest.mark.parametrize("case", ["wrong password", "unknown user", "throttled", "disabled"])
 def test_every_failed_login_gets_the_same_message(
-    client: FlaskClient, staff_user: User, case: str
+    app: Flask, client: FlaskClient, staff_user: User, case: str
 ) -> None:
     email, password = staff_user.email, TEST_PASSWORD
     if case == "wrong password":
         password = "not the password"
     elif case == "unknown user":
         email = "nobody@wfs.example"
-    elif case == "locked out":
-        staff_user.locked_until = utcnow() + timedelta(minutes=5)
-        db.session.commit()
+    elif case == "throttled":
+        fail_repeatedly(app, client, email)
     else:
         staff_user.is_enabled = False
         db.session.commit()
     response = attempt(client, email, password)
     assert response.status_code == 401
-    assert LOGIN_FAILED in response.text
+    assert login_failed() in response.text
     assert client.get("/dashboard").status_code == 302
 
 
-def test_repeated_failures_lock_the_account(
+@pytest.mark.parametrize("case", ["wrong password", "unknown user", "throttled", "disabled"])
+def test_every_failed_login_does_the_password_hash_work(
+    app: Flask,
+    client: FlaskClient,
+    staff_user: User,
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+) -> None:
+    """So that the time of the answer tells nothing either."""
+    email, password = staff_user.email, TEST_PASSWORD
+    if case == "wrong password":
+        password = "not the password"
+    elif case == "unknown user":
+        email = "nobody@wfs.example"
+    elif case == "throttled":
+        fail_repeatedly(app, client, email)
+    else:
+        staff_user.is_enabled = False
+        db.session.commit()
+    checked: list[str] = []
+    real_verify = auth_services.verify_password
+
+    def counting(password_hash: str, candidate: str) -> bool:
+        checked.append(password_hash)
+        return real_verify(password_hash, candidate)
+
+    monkeypatch.setattr(auth_services, "verify_password", counting)
+    assert attempt(client, email, password).status_code == 401
+    assert len(checked) == 1 and checked[0].startswith("$argon2id$")
+
+
+def test_repeated_failures_throttle_that_account_from_that_address(
     app: Flask, client: FlaskClient, staff_user: User
 ) -> None:
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        attempt(client, staff_user.email, "wrong password")
+    fail_repeatedly(app, client, staff_user.email)
     assert attempt(client, staff_user.email, TEST_PASSWORD).status_code == 401
-    db.session.refresh(staff_user)
-    assert staff_user.locked_until is not None and staff_user.locked_until > utcnow()
+
+
+def test_failures_from_elsewhere_do_not_lock_the_owner_out(
+    app: Flask, client: FlaskClient, staff_user: User
+) -> None:
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    fail_repeatedly(app, client, staff_user.email)
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert attempt(client, staff_user.email, TEST_PASSWORD).status_code == 302
+
+
+def test_the_throttle_ends_after_the_lockout_time(
+    app: Flask, client: FlaskClient, staff_user: User, clock: Callable[[datetime], None]
+) -> None:
+    start = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    clock(start)
+    fail_repeatedly(app, client, staff_user.email)
+    clock(start + timedelta(minutes=app.config["LOGIN_LOCKOUT_MINUTES"], seconds=1))
+    assert attempt(client, staff_user.email, TEST_PASSWORD).status_code == 302
 
 
 def test_login_is_rate_limited(app: Flask, client: FlaskClient) -> None:

@@ -25,7 +25,7 @@ def test_prospect_registers_for_the_demo_event_in_the_browser(
     page.get_by_label("ROTOP Pharmaka GmbH").check()
     page.get_by_label("I agree").check()
     page.get_by_role("button", name="Register").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "You are registered"
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you"
     registration = db.session.scalar(
         select(Registration).where(Registration.email == "grace@navy-labs.example")
     )

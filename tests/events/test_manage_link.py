@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ def test_the_link_shows_only_that_registration(
 ) -> None:
     mine = create_registration(event, name="Ada Lovelace")
     create_registration(event, name="Charles Babbage")
-    page = client.get(link(mine)).text
+    page = client.get(link(mine), follow_redirects=True).text
     assert "Ada Lovelace" in page
     assert "Charles Babbage" not in page
 
@@ -31,7 +32,7 @@ def test_the_mailed_link_opens_the_registration(
     registration = create_registration(event)
     message = db.session.scalar(select(OutboxMessage))
     path = "/r/" + message.text_body.split("/r/", 1)[1].split()[0]
-    assert registration.name in client.get(path).text
+    assert registration.name in client.get(path, follow_redirects=True).text
 
 
 def test_a_tampered_link_gets_a_friendly_404(
@@ -51,7 +52,7 @@ def test_a_revoked_link_no_longer_works(
     revoke_manage_links(registration)
     db.session.commit()
     assert client.get(old).status_code == 404
-    assert client.get(link(registration)).status_code == 200
+    assert client.get(link(registration)).status_code == 303
 
 
 def test_the_link_expires_after_the_event(
@@ -108,3 +109,48 @@ def test_cancelling_through_the_link_promotes_the_first_waitlisted(
         select(OutboxMessage).where(OutboxMessage.key.startswith("promotion:"))
     )
     assert promotion.to_email == waiting.email
+
+
+def test_the_link_is_remembered_and_the_page_has_an_address_without_it(
+    client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    """So that the token stays out of access logs, browser history and Referer headers."""
+    registration = create_registration(event, name="Ada Lovelace")
+    token = manage_token(registration)
+    response = client.get(f"/r/{token}?lang=de")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/r/?lang=de"
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Ada Lovelace" in page.text
+    assert token not in page.text
+
+
+def test_without_a_remembered_link_the_page_is_not_found(client: FlaskClient) -> None:
+    assert client.get("/r/").status_code == 404
+
+
+def test_changes_through_the_remembered_link_are_saved(
+    client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    registration = create_registration(event)
+    client.get(link(registration))
+    response = submit_form(client, "/r/", {"question_dietary": "vegetarian"})
+    assert response.status_code == 200
+    db.session.refresh(registration)
+    assert registration.answers == {"dietary": "vegetarian"}
+
+
+def test_changes_through_one_link_are_rate_limited(
+    app: Flask, client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    registration = create_registration(event)
+    limit = int(app.config["MANAGE_LINK_RATE_LIMIT"].split()[0])
+    statuses = [
+        submit_form(client, link(registration), {"question_dietary": choice}).status_code
+        for choice in ["vegetarian", "none"] * limit
+    ][: limit + 1]
+    assert statuses == [200] * limit + [429]
+    changes = db.session.scalars(
+        select(OutboxMessage.key).where(OutboxMessage.key.like("change:%"))
+    ).all()
+    assert len(changes) == limit

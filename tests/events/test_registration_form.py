@@ -34,7 +34,7 @@ def registrations() -> int:
 def test_registering_confirms_a_free_seat(client: FlaskClient, event: Event) -> None:
     response = submit_form(client, f"/events/{event.slug}/register", form_data())
     assert response.status_code == 200
-    assert "You are registered" in response.text
+    assert "We have sent a message to marie@radium-institute.example" in response.text
     registration = db.session.scalar(select(Registration))
     assert registration.status == RegistrationStatus.confirmed
     assert registration.answers == {"dietary": "vegetarian"}
@@ -79,8 +79,8 @@ def test_a_full_event_puts_the_registrant_on_the_waiting_list(
     client: FlaskClient, create_event: Callable[..., Event]
 ) -> None:
     event = create_event(capacity=0)
-    response = submit_form(client, f"/events/{event.slug}/register", form_data())
-    assert "waiting list" in response.text
+    submit_form(client, f"/events/{event.slug}/register", form_data())
+    assert db.session.scalar(select(Registration)).status == RegistrationStatus.waitlisted
     message = db.session.scalar(select(OutboxMessage))
     assert message.key.startswith("waitlist:registration:")
     assert message.calendar_method is None
@@ -151,14 +151,15 @@ def test_registration_after_the_window_closes_is_refused(
     assert registrations() == 0
 
 
-def test_registering_twice_tells_the_person_and_resends_the_link(
+def test_registering_twice_answers_like_the_first_time_and_mails_the_link(
     client: FlaskClient, event: Event
 ) -> None:
-    submit_form(client, f"/events/{event.slug}/register", form_data())
+    """Nobody learns from the page whether an address is registered: the mail says so."""
+    first = submit_form(client, f"/events/{event.slug}/register", form_data())
     response = submit_form(
         client, f"/events/{event.slug}/register", form_data(email="Marie@Radium-Institute.example")
     )
-    assert "already registered" in response.text
+    assert (response.status_code, response.text) == (first.status_code, first.text)
     assert registrations() == 1
     keys = [message.key for message in db.session.scalars(select(OutboxMessage))]
     assert keys[1].startswith("link:registration:")
@@ -177,4 +178,4 @@ def test_the_mailed_link_opens_in_the_registrants_language(
     submit_form(client, f"/events/{event.slug}/register", form_data(language="de"))
     message = db.session.scalar(select(OutboxMessage))
     path = "/r/" + message.text_body.split("/r/", 1)[1].split()[0]
-    assert "Ihre Anmeldung" in client.get(path).text
+    assert "Ihre Anmeldung" in client.get(path, follow_redirects=True).text

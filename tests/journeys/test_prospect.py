@@ -78,7 +78,7 @@ def test_a_prospect_registers_changes_an_answer_and_cancels_through_the_mailed_l
     page.get_by_label("I agree").check()
     page.get_by_role("button", name="Register").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("You are registered")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
     expect(page.get_by_role("status")).to_contain_text(EMAIL)
     registration = db.session.scalars(select(Registration).where(Registration.email == EMAIL)).one()
     assert registration.status is RegistrationStatus.confirmed

@@ -172,6 +172,14 @@ def test_the_upload_page_imports_the_valid_rows_when_ticked(
         ("-1+2", "'-1+2"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("Rotop", "Rotop"),
+        ("  =1+2", "'  =1+2"),
+        ("\t=1+2", "'\t'=1+2"),
+        ("Isotopes; =cmd|' /C calc'!A0", "Isotopes;' =cmd|' /C calc'!A0"),
+        ("Isotopes,=1+2", "Isotopes,'=1+2"),
+        ("a|@SUM(1+1)", "a|'@SUM(1+1)"),
+        ("first line\r\n-2", "first line\r'\n'-2"),
+        ("Smith, Jane", "Smith, Jane"),
+        ("1-2", "1-2"),
     ],
 )
 def test_formula_like_cells_are_exported_as_text(value: str, written: str) -> None:
