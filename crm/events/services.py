@@ -502,7 +502,16 @@ def change_capacity(event: Event, capacity: int | None) -> list[Registration]:
 
 def schedule_of(event: Event) -> tuple[object, ...]:
     """What a calendar invitation shows; a change to it must reach the registrants."""
-    return (event.title, event.begins_at, event.finishes_at, event.venue, event.address, event.city)
+    return (
+        event.title_en,
+        event.title_de,
+        event.begins_at,
+        event.finishes_at,
+        event.venue_en,
+        event.venue_de,
+        event.address,
+        event.city,
+    )
 
 
 def announce_event_change(event: Event) -> None:
