@@ -45,11 +45,11 @@ DIETARY_QUESTION = {
 
 # A past timed event the mail, calendar and reminder tests pin their texts to.
 RADIOPHARMACY_DAY: dict[str, Any] = {
-    "title": "Radiopharmacy Day",
-    "description": "Tour of the cyclotron and the GMP labs.",
+    "title_en": "Radiopharmacy Day",
+    "description_en": "Tour of the cyclotron and the GMP labs.",
     "starts_at": datetime(2025, 10, 28, 8, 0, tzinfo=UTC),
     "ends_at": datetime(2025, 10, 28, 15, 0, tzinfo=UTC),
-    "venue": "nukliD Innovation Centre",
+    "venue_en": "nukliD Innovation Centre",
     "address": "Bautzner Landstraße 400",
     "organiser_name": "Saxony Trade & Invest (WFS)",
     "organiser_email": "events@nuklid.example.org",
@@ -211,12 +211,12 @@ def create_event(app: Flask) -> Callable[..., Event]:
         starts_at = utcnow().replace(microsecond=0) + timedelta(days=30)
         fields: dict[str, Any] = {
             "slug": f"forum-{number}",
-            "title": f"Radiopharmacy Forum {number}",
+            "title_en": f"Radiopharmacy Forum {number}",
             "is_all_day": False,
             "starts_at": starts_at,
             "ends_at": starts_at + timedelta(hours=6),
             "timezone": "Europe/Berlin",
-            "venue": "Kongresszentrum",
+            "venue_en": "Kongresszentrum",
             "city": "Dresden",
             "country": "DE",
             "capacity": 10,
