@@ -26,8 +26,9 @@ from crm.partners.services import link_company_to_partner, partners_named
 from crm.refusals import Conflict, Refusals, Refused, refuse_any
 from crm.rules import number_within, refusals_of
 from crm.vocabulary.models import Capability
-from crm.vocabulary.places import LANGUAGES, is_country, language_or_default
+from crm.vocabulary.places import DEFAULT_LANGUAGE, LANGUAGES, is_country, language_or_default
 from crm.vocabulary.services import capabilities_named
+from crm.vocabulary.translated import text_in
 
 TEXT_LIMITS = {"name": 200, "company": 200, "position": 200}
 ANSWER_LENGTH = 500
@@ -358,17 +359,19 @@ def register(
     )
     db.session.add(registration)
     db.session.flush()
+    # Stored for staff, in the default language whatever the registrant's page was in.
+    title = text_in(event, "title", DEFAULT_LANGUAGE)
     record_activity(
         company,
         ActivityKind.registration,
-        f"{registration.name} registered for {event.title} ({registration.status.value})",
+        f"{registration.name} registered for {title} ({registration.status.value})",
         body=email,
     )
     for partner in registration.partners_to_meet:
         link_company_to_partner(
             company,
             partner,
-            reason=f"Meeting requested when registering for {event.title}",
+            reason=f"Meeting requested when registering for {title}",
             source=LinkSource.event,
             by=None,
             event=event,

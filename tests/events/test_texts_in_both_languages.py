@@ -9,6 +9,7 @@ from sqlalchemy import select
 from crm.calendar.invitations import invitation_text
 from crm.events.models import Event, Registration
 from crm.extensions import db
+from crm.leads.models import Activity, ActivityKind
 from crm.mail.models import OutboxMessage
 from crm.vocabulary.models import Capability
 from tests.helpers import submit_form
@@ -23,6 +24,15 @@ BOTH = {
 }
 ENGLISH_ONLY = {key: value if key.endswith("_en") else "" for key, value in BOTH.items()}
 GERMAN_ONLY = {key: value if key.endswith("_de") else "" for key, value in BOTH.items()}
+GERMAN_REGISTRANT = {
+    "name": "Jana Berg",
+    "email": "jana@berg.example",
+    "company": "Berg Isotope GmbH",
+    "country": "DE",
+    "language": "de",
+    "consent": "y",
+    "question_dietary": "none",
+}
 
 
 def test_the_event_page_is_in_the_readers_language(
@@ -139,17 +149,23 @@ def test_needs_chosen_on_the_german_form_are_stored_as_the_tags(
     response = submit_form(
         client,
         f"/events/{event.slug}/register?lang=de",
-        {
-            "name": "Jana Berg",
-            "email": "jana@berg.example",
-            "company": "Berg Isotope GmbH",
-            "country": "DE",
-            "language": "de",
-            "needs": ["hplc"],
-            "consent": "y",
-            "question_dietary": "none",
-        },
+        GERMAN_REGISTRANT | {"needs": ["hplc"]},
     )
     assert response.status_code == 200
     registration = db.session.scalars(select(Registration)).one()
     assert [need.slug for need in registration.needs] == ["hplc"]
+
+
+def test_the_staff_timeline_names_the_event_in_the_default_language(
+    client: FlaskClient, create_event: Callable[..., Event]
+) -> None:
+    event = create_event(**BOTH)
+    submit_form(
+        client,
+        f"/events/{event.slug}/register?lang=de",
+        GERMAN_REGISTRANT,
+    )
+    entry = db.session.scalars(
+        select(Activity).where(Activity.kind == ActivityKind.registration)
+    ).one()
+    assert entry.subject == "Jana Berg registered for Isotope Day (confirmed)"
