@@ -23,7 +23,7 @@ from crm.partners.forms import (
 from crm.partners.models import LinkSource, LinkStatus, Partner, PartnerKind, PartnerLink
 from crm.refusals import Refusals, Refused
 from crm.vocabulary import services as vocabulary
-from crm.vocabulary.groups import grouped_choices
+from crm.vocabulary.groups import by_group, grouped_choices
 from crm.vocabulary.models import Capability, CapabilityGroup
 
 blueprint = Blueprint("partners", __name__)
@@ -191,7 +191,7 @@ def render_vocabulary(
     status = 422 if add_form.errors or merge_form.errors else 200
     return render_template(
         "partners/capabilities.html",
-        capabilities=offer_capabilities(merge_form),
+        groups=by_group(offer_capabilities(merge_form)),
         add_form=add_form,
         merge_form=merge_form,
     ), status

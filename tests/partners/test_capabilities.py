@@ -160,3 +160,13 @@ def test_staff_who_are_not_admins_cannot_manage_the_vocabulary(
     staff_client: FlaskClient, seeded: None
 ) -> None:
     assert staff_client.get("/partners/capabilities").status_code == 403
+
+
+def test_the_vocabulary_page_lists_the_tags_by_group_with_both_labels(
+    client: FlaskClient, admin_user: User, login: Callable[[User], None], seeded: None
+) -> None:
+    login(admin_user)
+    page = client.get("/partners/capabilities?lang=en").text
+    handling = page.index("<h2>Handling and transport of radioactive substances</h2>")
+    assert handling < page.index("<td>Transport radioaktiver Stoffe</td>")
+    assert page.index("<h2>Analytics and quality control</h2>") < page.index("<td>HPLC-Analytik")
