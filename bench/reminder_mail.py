@@ -36,7 +36,7 @@ class CountingHandler:
 def future_event() -> Event:
     event = Event(
         slug="bench-forum",
-        title="Bench Forum",
+        title_en="Bench Forum",
         is_all_day=False,
         timezone="Europe/Berlin",
         city="Dresden",

@@ -42,6 +42,7 @@ from crm.reminders import cli as reminders_cli
 from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
 from crm.unit_of_work import install as install_unit_of_work
+from crm.vocabulary.groups import group_label
 from crm.worker import worker
 
 DATABASE_RETRY_AFTER_SECONDS = 30
@@ -87,6 +88,7 @@ def register(app: Flask) -> None:
     app.before_request(i18n.forget_cached_locale)
     app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
     app.add_template_filter(i18n.moment)
+    app.add_template_filter(group_label)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Refused, refused)

@@ -6,6 +6,9 @@ from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, html_params
 
 from crm.refusals import Refusals, Refused, each_refusal
 from crm.unit_of_work import refused
@@ -21,6 +24,33 @@ class ShownRequired:
 
 
 SHOWN_REQUIRED = ShownRequired()
+
+
+class GroupedCheckboxes:
+    """A checkbox per choice, under a heading for each group (the choices' ``optgroup``), so
+    that a long list can be scanned."""
+
+    def __call__(self, field: SelectMultipleField, **kwargs: Any) -> Markup:
+        parts = [f"<div {html_params(id=field.id, **kwargs)}>"]
+        group: str | None = None
+        for number, (option, choice) in enumerate(zip(field, field.choices or [], strict=True)):
+            if number == 0 or choice.optgroup != group:
+                if number:
+                    parts.append("</ul></fieldset>")
+                group = choice.optgroup
+                parts.append(
+                    f'<fieldset class="checkbox-group"><legend>{escape(group or "")}</legend><ul>'
+                )
+            parts.append(f"<li>{option()} {option.label()}</li>")
+        if field.choices:
+            parts.append("</ul></fieldset>")
+        parts.append("</div>")
+        return Markup("".join(parts))
+
+
+class GroupedCheckboxesField(SelectMultipleField):
+    widget = GroupedCheckboxes()
+    option_widget = CheckboxInput()
 
 
 def show_refusals(

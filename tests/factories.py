@@ -31,7 +31,7 @@ from crm.mail.outbox import queue_mail
 from crm.partners.models import LinkSource, Partner, PartnerKind, PartnerLink
 from crm.partners.services import link_company_to_partner
 from crm.seed import data
-from crm.vocabulary.models import Capability
+from crm.vocabulary.models import Capability, CapabilityGroup
 
 DIETARY_QUESTION = {
     "key": "dietary",
@@ -45,11 +45,11 @@ DIETARY_QUESTION = {
 
 # A past timed event the mail, calendar and reminder tests pin their texts to.
 RADIOPHARMACY_DAY: dict[str, Any] = {
-    "title": "Radiopharmacy Day",
-    "description": "Tour of the cyclotron and the GMP labs.",
+    "title_en": "Radiopharmacy Day",
+    "description_en": "Tour of the cyclotron and the GMP labs.",
     "starts_at": datetime(2025, 10, 28, 8, 0, tzinfo=UTC),
     "ends_at": datetime(2025, 10, 28, 15, 0, tzinfo=UTC),
-    "venue": "nukliD Innovation Centre",
+    "venue_en": "nukliD Innovation Centre",
     "address": "Bautzner Landstraße 400",
     "organiser_name": "Saxony Trade & Invest (WFS)",
     "organiser_email": "events@nuklid.example.org",
@@ -68,7 +68,10 @@ def capability(app: Flask) -> Callable[[str], Capability]:
     def by_slug(slug: str) -> Capability:
         found = db.session.scalar(select(Capability).where(Capability.slug == slug))
         if found is None:
-            found = Capability(slug=slug, label=data.CAPABILITIES.get(slug, slug))
+            group, label_en, label_de = data.CAPABILITIES.get(slug, ("other", slug, ""))
+            found = Capability(
+                slug=slug, label_en=label_en, label_de=label_de, group=CapabilityGroup(group)
+            )
             db.session.add(found)
             db.session.commit()
         return found
@@ -96,7 +99,8 @@ def partner(app: Flask, capability: Callable[[str], Capability]) -> Callable[[st
                 name=entry["name"],
                 kind=PartnerKind(entry["kind"]),
                 location=entry["location"],
-                description=entry["description"],
+                description_en=entry["description_en"],
+                description_de=entry["description_de"],
                 capabilities=[capability(tag) for tag in entry["capabilities"]],
             )
             db.session.add(found)
@@ -195,7 +199,8 @@ def create_link(
 def create_event(app: Flask) -> Callable[..., Event]:
     """``create_event(preset, **overrides)``: an event staff planned and published (``status=``
     another state), through the planning rules. Timed, 30 days ahead, ten seats, a dietary
-    question, unless a preset such as ``RADIOPHARMACY_DAY`` or the overrides say otherwise."""
+    question, unless a preset such as ``RADIOPHARMACY_DAY`` or the overrides say otherwise.
+    A plain ``title``, ``description`` or ``venue`` is the English one."""
     numbers = count(1)
 
     def make(preset: dict[str, Any] | None = None, **overrides: Any) -> Event:
@@ -206,12 +211,12 @@ def create_event(app: Flask) -> Callable[..., Event]:
         starts_at = utcnow().replace(microsecond=0) + timedelta(days=30)
         fields: dict[str, Any] = {
             "slug": f"forum-{number}",
-            "title": f"Radiopharmacy Forum {number}",
+            "title_en": f"Radiopharmacy Forum {number}",
             "is_all_day": False,
             "starts_at": starts_at,
             "ends_at": starts_at + timedelta(hours=6),
             "timezone": "Europe/Berlin",
-            "venue": "Kongresszentrum",
+            "venue_en": "Kongresszentrum",
             "city": "Dresden",
             "country": "DE",
             "capacity": 10,
@@ -219,6 +224,9 @@ def create_event(app: Flask) -> Callable[..., Event]:
             "organiser_email": "events@wfs.example",
             "questions": [DIETARY_QUESTION],
         } | overrides
+        for name in planning.TRANSLATED_TEXTS:
+            if name in fields:
+                fields[f"{name}_en"] = fields.pop(name) or ""
         if fields["is_all_day"]:
             fields.setdefault("starts_on", date(2025, 10, 28))
             fields.setdefault("ends_on", fields["starts_on"])

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import JSON, MetaData, Table, inspect, text
 from sqlalchemy.exc import IntegrityError
 
@@ -161,3 +161,114 @@ def test_an_existing_database_with_data_upgrades_and_then_checks_states_and_rang
     assert tuple(company) == ("Old Isotopes", "DE", None, 12)
     assert tuple(reply_to) == ("events@wfs.example", "WFS")
     assert published_at is not None
+
+
+# The last revision before texts were held in German and English.
+BEFORE_TWO_LANGUAGES = "3c5e0d2b9a41"
+
+
+def test_an_existing_database_keeps_its_texts_as_the_english_ones_and_learns_the_german_tags(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade(revision=BEFORE_TWO_LANGUAGES)
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            insert = connection.execute
+            capabilities = old.tables["capabilities"]
+            insert(capabilities.insert(), {"id": 1, "slug": "hplc", "label": "HPLC testing"})
+            insert(capabilities.insert(), {"id": 2, "slug": "cyclotron-time", "label": "Cyclotron"})
+            insert(
+                old.tables["partners"].insert(),
+                filled_row(
+                    old.tables["partners"],
+                    id=1,
+                    slug="cup",
+                    kind="company",
+                    description="Radiopharmaceutical analytics.",
+                ),
+            )
+            event = {
+                "status": "published",
+                "is_all_day": True,
+                "starts_on": date(2025, 10, 28),
+                "ends_on": date(2025, 10, 28),
+                "timezone": "Europe/Berlin",
+                "reminder_offsets_days": "[7, 1]",
+                "questions": "[]",
+                "sort_at": datetime(2025, 10, 27, 23, 0),
+            }
+            events = old.tables["events"]
+            insert(
+                events.insert(),
+                filled_row(
+                    events,
+                    id=1,
+                    slug="old-forum",
+                    title="Old Forum",
+                    description="Two days of radiopharmacy.",
+                    venue="Congress centre",
+                    **event,
+                ),
+            )
+            insert(
+                events.insert(),
+                filled_row(events, id=2, slug="no-venue", title="No Venue", venue=None, **event),
+            )
+
+        upgrade()
+
+        with db.engine.connect() as connection:
+            tags = connection.execute(
+                text('SELECT slug, label_en, label_de, "group" FROM capabilities ORDER BY id')
+            ).all()
+            partner = connection.execute(
+                text("SELECT description_en, description_de FROM partners")
+            ).one()
+            events_now = connection.execute(
+                text(
+                    "SELECT title_en, title_de, description_en, description_de, venue_en, venue_de"
+                    " FROM events ORDER BY id"
+                )
+            ).all()
+            columns = {column["name"] for column in inspect(connection).get_columns("events")}
+            with pytest.raises(IntegrityError):
+                connection.execute(text("UPDATE capabilities SET \"group\" = 'bogus'"))
+        db.engine.dispose()
+
+    assert [tuple(tag) for tag in tags] == [
+        ("hplc", "HPLC testing", "HPLC-Analytik", "analytics"),
+        ("cyclotron-time", "Cyclotron", "", "other"),
+    ]
+    assert tuple(partner) == ("Radiopharmaceutical analytics.", "")
+    assert [tuple(row) for row in events_now] == [
+        ("Old Forum", "", "Two days of radiopharmacy.", "", "Congress centre", ""),
+        ("No Venue", "", "x", "", "", ""),
+    ]
+    assert not {"title", "description", "venue"} & columns
+
+
+def test_going_back_before_two_languages_keeps_the_english_text_or_else_the_german(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    'INSERT INTO capabilities (id, slug, label_en, label_de, "group") VALUES'
+                    " (1, 'hplc', '', 'HPLC-Analytik', 'analytics'),"
+                    " (2, 'hot-cells', 'Custom hot cells', 'Heiße Zellen', 'facilities')"
+                )
+            )
+        downgrade(revision=BEFORE_TWO_LANGUAGES)
+        with db.engine.connect() as connection:
+            labels = connection.execute(text("SELECT label FROM capabilities ORDER BY id")).all()
+        db.engine.dispose()
+
+    assert [label for (label,) in labels] == ["HPLC-Analytik", "Custom hot cells"]

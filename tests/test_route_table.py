@@ -349,7 +349,7 @@ def register(event: Event, name: str, **overrides: Any) -> Registration:
 
 def new_event(slug: str, *, all_day: bool = False, **overrides: Any) -> Event:
     fields: dict[str, Any] = {
-        "title": f"Route table {slug}",
+        "title_en": f"Route table {slug}",
         "slug": slug,
         "is_all_day": all_day,
         "timezone": "Europe/Berlin",
@@ -403,15 +403,15 @@ def build_world(users: dict[str, User], clock: Callable[[str], None]) -> World:
     seed(with_demo=True)
 
     # Partners and the vocabulary.
-    capability = vocabulary.add_capability("Route table tracers")
-    merged_capability = vocabulary.add_capability("Tracer synthesis")
-    into_capability = vocabulary.add_capability("Radiotracer synthesis")
+    capability = vocabulary.add_capability({"en": "Route table tracers"})
+    merged_capability = vocabulary.add_capability({"en": "Tracer synthesis"})
+    into_capability = vocabulary.add_capability({"en": "Radiotracer synthesis"})
     partner = partners.save_partner(
         None,
         name="Route Table Radiochemie GmbH",
         kind=PartnerKind.company,
         location="Dresden-Rossendorf",
-        description="Tracers on demand.",
+        descriptions={"en": "Tracers on demand.", "de": "Tracer auf Bestellung."},
         website="https://radiochemie.example",
         contact_name="Rita Chem",
         contact_email="rita@radiochemie.example",
@@ -425,7 +425,7 @@ def build_world(users: dict[str, User], clock: Callable[[str], None]) -> World:
             name=name,
             kind=PartnerKind.company,
             location="Dresden",
-            description="",
+            descriptions={},
             website=None,
             contact_name=None,
             contact_email=None,
@@ -793,7 +793,7 @@ def event_form(name: str, **overrides: str) -> Builder:
 
     def form(world: World, caller: str) -> dict[str, Any]:
         return {
-            "title": "Isotope Day",
+            "title_en": "Isotope Day",
             "slug": f"{name}-{caller}",
             "timezone": "Europe/Berlin",
             "starts_local": "2026-09-08T09:30",
@@ -881,11 +881,11 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
         form=lambda w, c: {"name": "", "kind": "company", "location": ""}
     ),
     ("/partners/capabilities/<int:capability_id>", "POST"): Ask(
-        form=lambda w, c: {"label": "", "slug": ""}
+        form=lambda w, c: {"label_en": "", "label_de": "", "slug": ""}
     ),
     ("/leads/new", "POST"): Ask(form=lambda w, c: {"name": "", "source": "direct"}),
     ("/staff/events/<int:event_id>/edit", "POST"): Ask(
-        form=lambda w, c: {"title": "", "slug": "", "city": ""}
+        form=lambda w, c: {"title_en": "", "title_de": "", "slug": "", "city": ""}
     ),
     ("/partners/links/<int:link_id>/status", "POST"): Ask(
         form=lambda w, c: {"status": link_step(c)}
@@ -1388,7 +1388,7 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
                 "name": f"New Cyclotron {c.title()} GmbH",
                 "kind": "company",
                 "location": "Dresden",
-                "capability_tags": "hot-cells, GMP production",
+                "capabilities": ["hot-cells", "gmp-production"],
                 "is_published": "y",
             }
         ),
@@ -1400,17 +1400,17 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
                 "name": "Unknown Tags GmbH",
                 "kind": "company",
                 "location": "Dresden",
-                "capability_tags": "time travel",
+                "capabilities": ["time travel"],
             }
         ),
     ),
     ("/partners/capabilities", "POST", "a new tag"): (
         Expected(302, 403, 403, 302),
-        Ask(form=lambda w, c: {"label": f"Isotope logistics {c}", "slug": ""}),
+        Ask(form=lambda w, c: {"label_en": f"Isotope logistics {c}", "slug": ""}),
     ),
     ("/partners/capabilities", "POST", "a tag that exists"): (
         Expected(302, 403, 403, 422),
-        Ask(form=lambda w, c: {"label": "Custom hot cells", "slug": "hot-cells"}),
+        Ask(form=lambda w, c: {"label_en": "Custom hot cells", "slug": "hot-cells"}),
     ),
     ("/partners/capabilities/merge", "POST", "two tags"): (
         Expected(302, 403, 403, 302),

@@ -91,7 +91,7 @@ def test_staff_adding_a_registrant_give_the_country_too(
 # The form allowed a leading hyphen, the API did not: now neither does.
 
 EVENT_FORM = {
-    "title": "Isotope Day",
+    "title_en": "Isotope Day",
     "timezone": "Europe/Berlin",
     "starts_local": "2027-03-28T09:30",
     "ends_local": "2027-03-28T17:00",
@@ -136,6 +136,63 @@ def test_the_api_refuses_the_same_web_addresses(
     assert api_refusal(response) == (422, ["slug"], ["invalid_slug"])
     assert response.json["errors"]["json"]["slug"] == [SLUG_MESSAGE]
     assert count(Event) == 0
+
+
+# --- an event's title, in at least one language -------------------------------------------
+# Staff write title, description and venue in English and German; either title may stay empty,
+# not both. The refusal names both fields.
+
+TITLE_MESSAGE = "Write this in English or German (or both)."
+
+
+def test_the_staff_form_refuses_an_event_without_a_title_in_either_language(
+    staff_client: FlaskClient,
+) -> None:
+    form = EVENT_FORM | {"slug": "isotope-day", "title_en": "", "title_de": "  "}
+    response = submit_form(staff_client, "/staff/events/new", form)
+    assert response.status_code == 422
+    assert field_error(response.text, "title_en") == TITLE_MESSAGE
+    assert field_error(response.text, "title_de") == TITLE_MESSAGE
+    assert count(Event) == 0
+
+
+def test_the_api_refuses_an_event_without_a_title_naming_both_languages(
+    client: FlaskClient, token_headers: Headers
+) -> None:
+    body = {
+        "slug": "isotope-day",
+        "title_de": " ",
+        "is_all_day": True,
+        "starts_on": "2027-04-21",
+        "ends_on": "2027-04-21",
+        "timezone": "Europe/Berlin",
+        "city": "Dresden",
+        "country": "DE",
+        "organiser_name": "WFS",
+        "organiser_email": "events@wfs.example",
+    }
+    response = client.post("/api/v1/events", json=body, headers=token_headers())
+    status, fields, codes = api_refusal(response)
+    assert (status, sorted(fields), codes) == (
+        422,
+        ["title_de", "title_en"],
+        ["required_in_a_language", "required_in_a_language"],
+    )
+    assert response.json["errors"]["json"]["title_en"] == [TITLE_MESSAGE]
+    assert count(Event) == 0
+
+
+def test_the_api_refuses_emptying_the_only_title_of_an_event(
+    client: FlaskClient, token_headers: Headers, create_event: Callable[..., Event]
+) -> None:
+    event = create_event(title="Isotope Day")
+    response = client.patch(
+        f"/api/v1/events/{event.slug}", json={"title": ""}, headers=token_headers()
+    )
+    status, fields, _ = api_refusal(response)
+    assert (status, sorted(fields)) == (422, ["title_de", "title_en"])
+    db.session.expire_all()
+    assert event.title_en == "Isotope Day"
 
 
 # --- only an enabled staff member owns a lead or a task --------------------------------------
@@ -344,14 +401,14 @@ def test_an_edit_refused_for_its_capacity_keeps_the_old_title_too(
     event = create_event(title="Isotope Day", capacity=2)
     create_registration(event)
     create_registration(event)
-    form = EVENT_FORM | {"slug": event.slug, "title": "Renamed Day", "capacity": "1"}
+    form = EVENT_FORM | {"slug": event.slug, "title_en": "Renamed Day", "capacity": "1"}
 
     response = submit_form(staff_client, f"/staff/events/{event.id}/edit", form)
 
     assert response.status_code == 422
     assert field_error(response.text, "capacity")
     db.session.expire_all()
-    assert (event.title, event.capacity) == ("Isotope Day", 2)
+    assert (event.title_en, event.capacity) == ("Isotope Day", 2)
 
 
 def test_a_task_refused_for_its_date_is_not_stored(

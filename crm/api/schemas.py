@@ -3,12 +3,16 @@
 from typing import Any
 
 from flask import current_app
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from crm.events.models import Event, EventStatus, RegistrationStatus
+from crm.events.planning import TRANSLATED_TEXTS
 from crm.leads.models import ActivityKind, Contact, InvestmentType, LeadSource, Stage
 from crm.leads.services import MAX_ID, STAFF_ACTIVITY_KINDS
 from crm.partners.models import LinkSource, LinkStatus, PartnerKind
+from crm.vocabulary.groups import group_label
+from crm.vocabulary.models import CapabilityGroup
+from crm.vocabulary.translated import reader_language
 
 
 class Text(fields.String):
@@ -29,22 +33,43 @@ class Text(fields.String):
         return text
 
 
+IN_REQUEST_LANGUAGE = "in the request's language (?lang=, else Accept-Language), else the other"
+
+
 class CapabilitySchema(Schema):
     slug = fields.String(required=True)
-    label = fields.String(required=True)
+    label = fields.String(required=True, metadata={"description": IN_REQUEST_LANGUAGE})
+    label_en = fields.String(required=True)
+    label_de = fields.String(required=True)
+    group = fields.Enum(CapabilityGroup, required=True)
+    group_label = fields.Function(
+        lambda capability: group_label(capability.group),
+        required=True,
+        metadata={"description": IN_REQUEST_LANGUAGE},
+    )
 
 
 class EventSchema(Schema):
     slug = fields.String(required=True)
-    title = fields.String(required=True)
-    description = fields.String(required=True)
+    title = fields.String(required=True, metadata={"description": IN_REQUEST_LANGUAGE})
+    title_en = fields.String(required=True)
+    title_de = fields.String(required=True)
+    description = fields.String(required=True, metadata={"description": IN_REQUEST_LANGUAGE})
+    description_en = fields.String(required=True)
+    description_de = fields.String(required=True)
     is_all_day = fields.Boolean(required=True)
     starts_on = fields.Date(allow_none=True, metadata={"description": "first day (all-day)"})
     ends_on = fields.Date(allow_none=True, metadata={"description": "last day, inclusive"})
     starts_at = fields.AwareDateTime(allow_none=True, metadata={"description": "UTC (timed)"})
     ends_at = fields.AwareDateTime(allow_none=True)
     timezone = fields.String(required=True)
-    venue = fields.String(allow_none=True)
+    venue = fields.Function(
+        lambda event: event.venue or None,
+        allow_none=True,
+        metadata={"description": IN_REQUEST_LANGUAGE},
+    )
+    venue_en = fields.String(required=True)
+    venue_de = fields.String(required=True)
     address = fields.String(allow_none=True)
     city = fields.String(required=True)
     country = fields.String(required=True)
@@ -62,7 +87,9 @@ class PartnerSchema(Schema):
     name = fields.String(required=True)
     kind = fields.Enum(PartnerKind, required=True)
     location = fields.String(required=True)
-    description = fields.String(required=True)
+    description = fields.String(required=True, metadata={"description": IN_REQUEST_LANGUAGE})
+    description_en = fields.String(required=True)
+    description_de = fields.String(required=True)
     website = fields.String(allow_none=True)
     capabilities = fields.List(fields.Nested(CapabilitySchema), required=True)
 
@@ -279,9 +306,15 @@ class RegistrationFilterArgs(Schema):
 class EventInputSchema(Schema):
     """An event as staff create it: all-day (``starts_on``/``ends_on``) or timed (``starts_at``/
     ``ends_at``, any offset; stored in UTC and shown in ``timezone``). The rules are
-    events.planning's and answer 422 naming the field."""
+    events.planning's and answer 422 naming the field.
 
-    title = Text(required=True)
+    Title, description and venue are written per language (``title_en``, ``title_de``, …; a
+    title in at least one). ``title``, ``description`` and ``venue`` write the request's language,
+    as the API reads them."""
+
+    title = Text(metadata={"description": "the title_* of the request's language"})
+    title_en = Text()
+    title_de = Text()
     slug = Text(required=True, metadata={"description": "lower-case letters, digits, hyphens"})
     is_all_day = fields.Boolean(required=True)
     timezone = Text(required=True, metadata={"description": "IANA, e.g. Europe/Berlin"})
@@ -289,12 +322,16 @@ class EventInputSchema(Schema):
     country = Text(required=True, metadata={"description": "ISO 3166-1 alpha-2, e.g. DE"})
     organiser_name = Text(required=True)
     organiser_email = Text(required=True, metadata={"format": "email"})
-    description = Text()
+    description = Text(metadata={"description": "the description_* of the request's language"})
+    description_en = Text()
+    description_de = Text()
     starts_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True, metadata={"description": "last day, inclusive"})
     starts_at = fields.AwareDateTime(allow_none=True)
     ends_at = fields.AwareDateTime(allow_none=True)
-    venue = Text(allow_none=True)
+    venue = Text(allow_none=True, metadata={"description": "the venue_* of the request's language"})
+    venue_en = Text(allow_none=True)
+    venue_de = Text(allow_none=True)
     address = Text(allow_none=True)
     capacity = fields.Integer(allow_none=True)
     registration_opens_at = fields.AwareDateTime(allow_none=True)
@@ -306,6 +343,22 @@ class EventInputSchema(Schema):
         fields.Raw(),
         metadata={"description": '[{"key", "en", "de", "required", "choices": [{"value", ...}]}]'},
     )
+
+    @post_load
+    def per_language(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """``title`` and the like as the request language's ``title_*``; venues never None."""
+        language = reader_language()
+        for name in TRANSLATED_TEXTS:
+            if name in data:
+                if f"{name}_{language}" in data:
+                    raise ValidationError(
+                        f"Give either {name} or {name}_{language}, not both.", name
+                    )
+                data[f"{name}_{language}"] = data.pop(name)
+        for name in ("venue_en", "venue_de"):
+            if name in data:
+                data[name] = data[name] or ""
+        return data
 
 
 class EventUpdateSchema(EventInputSchema):

@@ -26,9 +26,10 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.events.models import DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR, Event, RegistrationStatus
-from crm.forms import SHOWN_REQUIRED
+from crm.forms import SHOWN_REQUIRED, GroupedCheckboxesField
 from crm.leads.models import Stage
 from crm.partners.models import Partner
+from crm.vocabulary.groups import grouped_choices
 from crm.vocabulary.models import Capability
 from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES, country_names, time_zone_names
 
@@ -108,9 +109,9 @@ def registration_form_class(
             choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             default=language,
         ),
-        "needs": CheckboxesField(
+        "needs": GroupedCheckboxesField(
             t("needs"),
-            choices=[SelectChoice(tag.slug, tag.label) for tag in capabilities],
+            choices=grouped_choices(capabilities, language),
             validate_choice=False,
         ),
         "partners": CheckboxesField(
@@ -151,18 +152,21 @@ def lower_case(value: str | None) -> str:
 class EventForm(FlaskForm):
     """Reads an event; events.planning judges it."""
 
-    title = StringField("Title", [SHOWN_REQUIRED])
+    title_en = StringField(_l("Title (English)"))
+    title_de = StringField(_l("Title (German)"))
     slug = StringField(
         "Web address (slug)", [SHOWN_REQUIRED], filters=[lower_case], description="e.g. forum-2027"
     )
-    description = TextAreaField("Description")
+    description_en = TextAreaField(_l("Description (English)"))
+    description_de = TextAreaField(_l("Description (German)"))
     is_all_day = BooleanField("All-day event (dates only)")
     starts_on = DateField("First day", [Optional()])
     ends_on = DateField("Last day", [Optional()])
     starts_local = DateTimeLocalField("Starts (local time)", [Optional()])
     ends_local = DateTimeLocalField("Ends (local time)", [Optional()])
     timezone = SelectField("Time zone", default="Europe/Berlin")
-    venue = StringField("Venue")
+    venue_en = StringField(_l("Venue (English)"))
+    venue_de = StringField(_l("Venue (German)"))
     address = StringField("Address")
     city = StringField("City", [SHOWN_REQUIRED])
     country = SelectField("Country", [SHOWN_REQUIRED], default="DE")

@@ -25,6 +25,7 @@ from crm.extensions import Model, db
 from crm.leads.models import Company, Contact
 from crm.partners.models import Partner
 from crm.vocabulary.models import Capability
+from crm.vocabulary.translated import Translated
 
 DEFAULT_REMINDER_OFFSETS_DAYS = [7, 1]
 DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR = 100
@@ -61,15 +62,19 @@ class Event(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    # What visitors read, in English and German; at least one title (events.planning).
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    title_de: Mapped[str] = mapped_column(String(200), default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_de: Mapped[str] = mapped_column(Text, default="")
     is_all_day: Mapped[bool]
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]
     timezone: Mapped[str] = mapped_column(String(64))
-    venue: Mapped[str | None] = mapped_column(String(200))
+    venue_en: Mapped[str] = mapped_column(String(200), default="")
+    venue_de: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str | None] = mapped_column(String(300))
     city: Mapped[str] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))
@@ -101,6 +106,11 @@ class Event(Model):
     cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # In the reader's language, else the other (crm.vocabulary.translated).
+    title = Translated()
+    description = Translated()
+    venue = Translated()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -206,7 +216,7 @@ class Registration(Model):
     company: Mapped[Company | None] = relationship()
     contact: Mapped[Contact | None] = relationship()
     needs: Mapped[list[Capability]] = relationship(
-        secondary=registration_needs, order_by=Capability.label
+        secondary=registration_needs, order_by=Capability.label_en
     )
     partners_to_meet: Mapped[list[Partner]] = relationship(
         secondary=registration_meeting_requests, order_by=Partner.name

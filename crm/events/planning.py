@@ -29,18 +29,24 @@ from crm.rules import (
     storable_date,
     storable_moment,
 )
-from crm.vocabulary.places import is_country, is_time_zone
+from crm.vocabulary.places import LANGUAGES, is_country, is_time_zone
+from crm.vocabulary.translated import required_in_a_language
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 TEXT_LIMITS = {
-    "title": 200,
-    "description": 20_000,
-    "venue": 200,
+    "title_en": 200,
+    "title_de": 200,
+    "description_en": 20_000,
+    "description_de": 20_000,
+    "venue_en": 200,
+    "venue_de": 200,
     "address": 300,
     "city": 120,
     "organiser_name": 200,
 }
-REQUIRED_TEXTS = ("title", "city", "organiser_name")
+REQUIRED_TEXTS = ("city", "organiser_name")
+# Held once per language as ``<name>_en`` and ``<name>_de``.
+TRANSLATED_TEXTS = ("title", "description", "venue")
 MAX_REMINDERS, MAX_REMINDER_DAYS = 10, 365
 MAX_QUESTIONS = 50
 
@@ -53,7 +59,8 @@ STATUS_MOVES: dict[EventStatus, frozenset[EventStatus]] = {
 
 @dataclass
 class EventDetails:
-    title: str
+    """What staff say about an event; the texts visitors read come in English and German."""
+
     slug: str
     is_all_day: bool
     timezone: str
@@ -61,12 +68,16 @@ class EventDetails:
     country: str
     organiser_name: str
     organiser_email: str
-    description: str = ""
+    title_en: str = ""
+    title_de: str = ""
+    description_en: str = ""
+    description_de: str = ""
     starts_on: date | None = None
     ends_on: date | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
-    venue: str | None = None
+    venue_en: str = ""
+    venue_de: str = ""
     address: str | None = None
     capacity: int | None = None
     public_registrations_per_hour: int = DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
@@ -159,7 +170,9 @@ def question_refusals(questions: Any) -> list[Refused]:
 
 def event_refusals(details: EventDetails, event: Event | None) -> list[Refused]:
     texts = {name: getattr(details, name) for name in TEXT_LIMITS}
-    refusals = refusals_of(
+    refusals = required_in_a_language(
+        "title", {"en": details.title_en, "de": details.title_de}
+    ) + refusals_of(
         *(required_text(name, texts[name]) for name in REQUIRED_TEXTS),
         *(bounded_text(name, texts[name], limit) for name, limit in TEXT_LIMITS.items()),
         number_within("capacity", details.capacity, MAX_COUNT),
@@ -239,6 +252,10 @@ def apply_details(event: Event, details: EventDetails) -> None:
     for name in EventDetails.__dataclass_fields__:
         if name != "capacity":
             setattr(event, name, getattr(details, name))
+    for name in TRANSLATED_TEXTS:
+        for language in LANGUAGES:
+            text = f"{name}_{language}"
+            setattr(event, text, (getattr(details, text) or "").strip())
     event.organiser_email = details.organiser_email.strip().lower()
     event.country = details.country.upper()
     event.reminder_offsets_days = sorted(set(details.reminder_offsets_days), reverse=True)

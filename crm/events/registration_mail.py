@@ -5,6 +5,7 @@ import enum
 
 from babel.dates import format_date, format_time
 from flask import render_template
+from flask_babel import force_locale
 
 from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration
@@ -56,14 +57,18 @@ def queue_registration_mail(
         "is_event_cancelled": event.status == EventStatus.cancelled,
     }
     method = CALENDAR_METHODS.get(kind) if had_seat else None
+    with force_locale(registration.language):  # the event's texts in the registrant's language
+        subject = t(f"subject_{kind.value}", title=event.title)
+        text_body = render_template(f"mail/registration_{kind.value}.txt", **context)
+        html_body = render_template(f"mail/registration_{kind.value}.html", **context)
     queue_mail(
         mail_key(registration, kind),
         reply_to=(event.organiser_name, event.organiser_email),
         to_email=registration.email,
         to_name=registration.name,
-        subject=t(f"subject_{kind.value}", title=event.title),
-        text_body=render_template(f"mail/registration_{kind.value}.txt", **context),
-        html_body=render_template(f"mail/registration_{kind.value}.html", **context),
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
         language=registration.language,
         calendar_method=method,
         calendar_sequence=registration.sequence if method else None,

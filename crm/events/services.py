@@ -26,8 +26,9 @@ from crm.partners.services import link_between, link_company_to_partner, partner
 from crm.refusals import Conflict, Refusals, Refused, refuse_any
 from crm.rules import number_within, plain_name, refusals_of
 from crm.vocabulary.models import Capability
-from crm.vocabulary.places import LANGUAGES, is_country, language_or_default
+from crm.vocabulary.places import DEFAULT_LANGUAGE, LANGUAGES, is_country, language_or_default
 from crm.vocabulary.services import capabilities_named
+from crm.vocabulary.translated import text_in
 
 TEXT_LIMITS = {"name": 200, "company": 200, "position": 200}
 ANSWER_LENGTH = 500
@@ -381,10 +382,12 @@ def register(
     )
     db.session.add(registration)
     db.session.flush()
+    # Stored for staff, in the default language whatever the registrant's page was in.
+    title = text_in(event, "title", DEFAULT_LANGUAGE)
     record_activity(
         lead.company,
         ActivityKind.registration,
-        f"{registration.name} registered for {event.title} ({registration.status.value})",
+        f"{registration.name} registered for {title} ({registration.status.value})",
         body="\n".join([email, *lead.suggestions]),
     )
     for partner in registration.partners_to_meet:
@@ -392,7 +395,7 @@ def register(
             link_company_to_partner(
                 lead.company,
                 partner,
-                reason=f"Meeting requested when registering for {event.title}",
+                reason=f"Meeting requested when registering for {title}",
                 source=LinkSource.event,
                 by=None,
                 event=event,
@@ -556,7 +559,16 @@ def change_capacity(event: Event, capacity: int | None) -> list[Registration]:
 
 def schedule_of(event: Event) -> tuple[object, ...]:
     """What a calendar invitation shows; a change to it must reach the registrants."""
-    return (event.title, event.begins_at, event.finishes_at, event.venue, event.address, event.city)
+    return (
+        event.title_en,
+        event.title_de,
+        event.begins_at,
+        event.finishes_at,
+        event.venue_en,
+        event.venue_de,
+        event.address,
+        event.city,
+    )
 
 
 def announce_event_change(event: Event) -> None:

@@ -43,6 +43,7 @@ from crm.leads.models import Stage
 from crm.refusals import Refusals, Refused
 from crm.routing import url_with_query
 from crm.spreadsheets import csv_lines
+from crm.vocabulary.places import LANGUAGES
 from crm.vocabulary.services import all_capabilities
 
 blueprint = Blueprint("event_admin", __name__, url_prefix="/staff/events")
@@ -122,18 +123,24 @@ def form_data_of(event: Event) -> dict[str, object]:
     }
 
 
+def translated_texts_from(form: EventForm) -> dict[str, str]:
+    return {
+        f"{name}_{language}": form[f"{name}_{language}"].data or ""
+        for name in planning.TRANSLATED_TEXTS
+        for language in LANGUAGES
+    }
+
+
 def event_details_from(form: EventForm) -> EventDetails:
     return EventDetails(
-        title=form.title.data or "",
         slug=form.slug.data or "",
-        description=form.description.data or "",
+        **translated_texts_from(form),
         is_all_day=bool(form.is_all_day.data),
         timezone=form.timezone.data,
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
         starts_at=form.local(form.starts_local.data),
         ends_at=form.local(form.ends_local.data),
-        venue=form.venue.data or None,
         address=form.address.data or None,
         city=form.city.data or "",
         country=form.country.data,

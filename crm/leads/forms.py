@@ -10,16 +10,14 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
     ValidationError,
-    widgets,
 )
 from wtforms.validators import InputRequired, Optional
 
-from crm.forms import SHOWN_REQUIRED
+from crm.forms import SHOWN_REQUIRED, GroupedCheckboxesField
 from crm.leads.models import ActivityKind, InvestmentType, LeadSource, Stage
 from crm.leads.services import STAFF_ACTIVITY_KINDS
 from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES
@@ -33,11 +31,6 @@ def blank_choice(label: str = "—") -> list[SelectChoice]:
 
 def enum_choices(members: Any) -> list[SelectChoice]:
     return [SelectChoice(member.name, member.name.replace("_", " ")) for member in members]
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def parse_owner(field: SelectField) -> None:
@@ -59,7 +52,7 @@ class CompanyForm(FlaskForm):
     source = SelectField("Source", choices=enum_choices(LeadSource), default="direct")
     # Who may own a lead is leads.services' rule, so the choice is not checked here.
     owner_id = SelectField("Owner", choices=[], default="", validate_choice=False)
-    needs = CheckboxListField("Needs", choices=[])
+    needs = GroupedCheckboxesField("Needs", choices=[])
     investment_type = SelectField(
         "Investment type", choices=blank_choice() + enum_choices(InvestmentType), default=""
     )

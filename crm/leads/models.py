@@ -137,7 +137,7 @@ class Company(Model):
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     landing_verified_by: Mapped[User | None] = relationship(foreign_keys=[landing_verified_by_id])
     needs: Mapped[list[Capability]] = relationship(
-        secondary=company_needs, order_by=Capability.label
+        secondary=company_needs, order_by=Capability.label_en
     )
     contacts: Mapped[list["Contact"]] = relationship(
         back_populates="company", order_by="Contact.name", cascade="all, delete-orphan"

@@ -41,6 +41,7 @@ from crm.leads.listing import PAGE_SIZES, CompanyFilters, company_page
 from crm.leads.models import Company, FollowUpTask, LeadSource, Stage
 from crm.refusals import Refusals, Refused
 from crm.routing import accepts_uploads
+from crm.vocabulary.groups import grouped_choices
 from crm.vocabulary.models import Capability
 from crm.vocabulary.services import all_capabilities, capabilities_by_slug
 
@@ -60,7 +61,7 @@ def company_or_404(company_id: int) -> Company:
 def company_form(company: Company | None = None) -> CompanyForm:
     form = CompanyForm(obj=company)
     form.owner_id.choices = staff_choices("Nobody yet")
-    form.needs.choices = [SelectChoice(c.slug, c.label) for c in all_capabilities()]
+    form.needs.choices = grouped_choices(all_capabilities())
     if company is not None and request.method == "GET":
         form.needs.data = [need.slug for need in company.needs]
         form.source.data = company.source.name

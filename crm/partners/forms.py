@@ -1,3 +1,6 @@
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -9,8 +12,10 @@ from wtforms import (
     URLField,
 )
 
-from crm.forms import SHOWN_REQUIRED
+from crm.forms import SHOWN_REQUIRED, GroupedCheckboxesField
 from crm.partners.models import LinkStatus, PartnerKind
+from crm.vocabulary.groups import group_label
+from crm.vocabulary.models import CapabilityGroup
 
 
 class PartnerForm(FlaskForm):
@@ -21,24 +26,40 @@ class PartnerForm(FlaskForm):
         "Kind", choices=[SelectChoice(kind.value, kind.value.title()) for kind in PartnerKind]
     )
     location = StringField("Location", [SHOWN_REQUIRED])
-    description = TextAreaField("Description")
+    description_en = TextAreaField(_l("Description (English)"))
+    description_de = TextAreaField(_l("Description (German)"))
     website = URLField("Website")
     contact_name = StringField("Contact name")
     contact_email = EmailField("Contact email")
-    capability_tags = StringField(
-        "Capability tags", description="Comma-separated tags from the capability vocabulary."
-    )
+    # The choices are the vocabulary's; an unknown tag is partners.services' to refuse.
+    capabilities = GroupedCheckboxesField(_l("Capabilities"), choices=[], validate_choice=False)
     is_published = BooleanField("Published in the public directory", default=True)
 
-    def capability_names(self) -> list[str]:
-        return (self.capability_tags.data or "").split(",")
+    def descriptions(self) -> dict[str, str]:
+        return {"en": self.description_en.data or "", "de": self.description_de.data or ""}
+
+
+def group_value(value: object) -> str:
+    """A group as the form holds it: the tag's (an enum member) or the one sent (its value)."""
+    return value.value if isinstance(value, CapabilityGroup) else str(value)
 
 
 class CapabilityForm(FlaskForm):
-    label = StringField("Label", [SHOWN_REQUIRED])
+    label_en = StringField(_l("Label (English)"))
+    label_de = StringField(_l("Label (German)"))
+    group = SelectField(_l("Group"), coerce=group_value, default=CapabilityGroup.other.value)
     slug = StringField(
         "Slug", description="Letters, digits and hyphens; made from the label when left empty."
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.group.choices = [
+            SelectChoice(group.value, group_label(group)) for group in CapabilityGroup
+        ]
+
+    def labels(self) -> dict[str, str]:
+        return {"en": self.label_en.data or "", "de": self.label_de.data or ""}
 
 
 class MergeCapabilitiesForm(FlaskForm):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.db import utcnow
 from crm.extensions import Model, db
 from crm.vocabulary.models import Capability
+from crm.vocabulary.translated import Translated
 
 if TYPE_CHECKING:
     from crm.auth.models import User
@@ -51,7 +52,8 @@ class Partner(Model):
         Enum(PartnerKind, name="partner_kind", native_enum=False, create_constraint=True)
     )
     location: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_de: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(300))
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
@@ -60,8 +62,10 @@ class Partner(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     capabilities: Mapped[list[Capability]] = relationship(
-        secondary=partner_capabilities, order_by=Capability.label
+        secondary=partner_capabilities, order_by=Capability.label_en
     )
+
+    description = Translated()
 
     @hybrid_property
     def is_public(self) -> bool:

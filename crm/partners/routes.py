@@ -23,7 +23,8 @@ from crm.partners.forms import (
 from crm.partners.models import LinkSource, LinkStatus, Partner, PartnerKind, PartnerLink
 from crm.refusals import Refusals, Refused
 from crm.vocabulary import services as vocabulary
-from crm.vocabulary.models import Capability
+from crm.vocabulary.groups import by_group, grouped_choices
+from crm.vocabulary.models import Capability, CapabilityGroup
 
 blueprint = Blueprint("partners", __name__)
 
@@ -85,6 +86,15 @@ def detail(slug: str) -> ResponseReturnValue:
     )
 
 
+def partner_form(partner: Partner | None = None) -> PartnerForm:
+    form = PartnerForm(obj=partner)
+    form.capabilities.choices = grouped_choices(vocabulary.all_capabilities())
+    if partner is not None and request.method == "GET":
+        form.kind.data = partner.kind.value
+        form.capabilities.data = [c.slug for c in partner.capabilities]
+    return form
+
+
 def save_partner_from(form: PartnerForm, partner: Partner | None) -> Partner | None:
     """The saved partner, or None with the refusals shown on the form."""
     try:
@@ -93,32 +103,27 @@ def save_partner_from(form: PartnerForm, partner: Partner | None) -> Partner | N
             name=form.name.data or "",
             kind=PartnerKind(form.kind.data),
             location=form.location.data or "",
-            description=form.description.data or "",
+            descriptions=form.descriptions(),
             website=form.website.data,
             contact_name=form.contact_name.data,
             contact_email=form.contact_email.data,
-            capability_names=form.capability_names(),
+            capability_names=form.capabilities.data or [],
             is_published=form.is_published.data,
         )
     except Refusals as error:
-        show_refusals(form, error, {"capabilities": "capability_tags"})
+        show_refusals(form, error)
         return None
 
 
 def render_partner_form(form: PartnerForm, partner: Partner | None) -> ResponseReturnValue:
     status = 422 if form.errors else 200
-    return render_template(
-        "partners/edit.html",
-        form=form,
-        partner=partner,
-        vocabulary=vocabulary.all_capabilities(),
-    ), status
+    return render_template("partners/edit.html", form=form, partner=partner), status
 
 
 @blueprint.route("/partners/new", methods=["GET", "POST"])
 @role_required(Role.staff)
 def create() -> ResponseReturnValue:
-    form = PartnerForm()
+    form = partner_form()
     if form.validate_on_submit():
         partner = save_partner_from(form, None)
         if partner is not None:
@@ -131,10 +136,7 @@ def create() -> ResponseReturnValue:
 @role_required(Role.staff)
 def edit(slug: str) -> ResponseReturnValue:
     partner = partner_or_404(slug)
-    form = PartnerForm(obj=partner)
-    if request.method == "GET":
-        form.kind.data = partner.kind.value
-        form.capability_tags.data = ", ".join(c.slug for c in partner.capabilities)
+    form = partner_form(partner)
     if form.validate_on_submit() and save_partner_from(form, partner) is not None:
         flash(f"Partner {partner.name} saved.", "success")
         return redirect(url_for("partners.detail", slug=partner.slug))
@@ -189,7 +191,7 @@ def render_vocabulary(
     status = 422 if add_form.errors or merge_form.errors else 200
     return render_template(
         "partners/capabilities.html",
-        capabilities=offer_capabilities(merge_form),
+        groups=by_group(offer_capabilities(merge_form)),
         add_form=add_form,
         merge_form=merge_form,
     ), status
@@ -201,8 +203,10 @@ def capabilities() -> ResponseReturnValue:
     form = CapabilityForm()
     if form.validate_on_submit():
         try:
-            capability = vocabulary.add_capability(form.label.data or "", form.slug.data or "")
-        except Refused as error:
+            capability = vocabulary.add_capability(
+                form.labels(), form.slug.data or "", CapabilityGroup(form.group.data)
+            )
+        except (Refused, Refusals) as error:
             show_refusals(form, error)
         else:
             flash(f"Tag {capability.label} added.", "success")
@@ -218,9 +222,12 @@ def rename_capability(capability_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             vocabulary.rename_capability(
-                capability, label=form.label.data or "", slug=form.slug.data or ""
+                capability,
+                labels=form.labels(),
+                slug=form.slug.data or "",
+                group=CapabilityGroup(form.group.data),
             )
-        except Refused as error:
+        except (Refused, Refusals) as error:
             show_refusals(form, error)
         else:
             flash(f"Tag renamed to {capability.label}.", "success")

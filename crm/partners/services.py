@@ -47,7 +47,8 @@ WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 PARTNER_TEXT_LIMITS = {
     "name": 200,
     "location": 120,
-    "description": 5000,
+    "description_en": 5000,
+    "description_de": 5000,
     "website": 300,
     "contact_name": 200,
 }
@@ -102,7 +103,7 @@ def save_partner(
     name: str,
     kind: PartnerKind,
     location: str,
-    description: str,
+    descriptions: dict[str, str],
     website: str | None,
     contact_name: str | None,
     contact_email: str | None,
@@ -113,7 +114,7 @@ def save_partner(
     texts = {
         "name": name,
         "location": location,
-        "description": description,
+        **{f"description_{language}": text for language, text in descriptions.items()},
         "website": website,
         "contact_name": contact_name,
     }
@@ -133,7 +134,8 @@ def save_partner(
     partner.name = name.strip()
     partner.kind = kind
     partner.location = location.strip()
-    partner.description = description.strip()
+    partner.description_en = (descriptions.get("en") or "").strip()
+    partner.description_de = (descriptions.get("de") or "").strip()
     partner.website = (website or "").strip() or None
     partner.contact_name = (contact_name or "").strip() or None
     partner.contact_email = contact_email

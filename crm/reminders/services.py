@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from babel.dates import format_date, format_time, get_timezone_name
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import or_, select
 
 from crm.calendar.ics import public_event_url
@@ -137,13 +138,17 @@ def queue_reminder(reminder: DueReminder) -> OutboxMessage:
         "event_url": public_event_url(event),
     }
     day = format_date(event.begins_at.astimezone(event.zone), format="long", locale=language)
+    with force_locale(language):  # the event's texts in the registrant's language
+        subject = SUBJECTS[language].format(title=event.title, day=day)
+        text_body = render_template("mail/reminder.txt", **context)
+        html_body = render_template("mail/reminder.html", **context)
     return queue_mail(
         reminder.key,
         to_email=registration.email,
         to_name=registration.name,
-        subject=SUBJECTS[language].format(title=event.title, day=day),
-        text_body=render_template("mail/reminder.txt", **context),
-        html_body=render_template("mail/reminder.html", **context),
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
         language=language,
         registration_id=registration.id,
         company_id=registration.company_id,

@@ -3,34 +3,95 @@
 from datetime import date
 from typing import Any
 
+# Each tag: its group, then its English and German label.
 CAPABILITIES = {
-    "radiopharmaceutical-precursors": "Radiopharmaceutical precursors",
-    "reagent-kits": "Reagent kits",
-    "cassette-systems": "Cassette systems",
-    "gmp-production": "GMP production",
-    "new-radiopharmaceuticals": "New radiopharmaceuticals",
-    "contract-research": "Contract research",
-    "clinical-trials": "Clinical trials",
-    "regulatory-services": "Regulatory services",
-    "radiopharmaceutical-analytics": "Radiopharmaceutical analytics",
-    "sterility-testing": "Sterility testing",
-    "hplc": "HPLC analysis",
-    "particle-analysis": "Particle analysis",
-    "radioactive-handling": "Handling of radioactive substances",
-    "radioactive-recycling": "Recycling of radioactive substances",
-    "radioactive-transport": "Transport of radioactive substances",
-    "radiopharmaceutical-research": "Diagnostic and therapeutic radiopharmaceutical research",
-    "pet-imaging-algorithms": "PET imaging algorithms",
-    "radio-immunotherapeutics": "Radio-immunotherapeutics",
-    "hot-cells": "Custom hot cells",
-    "in-cell-equipment": "In-cell equipment",
-    "molecular-diagnostics": "Molecular diagnostic test systems",
-    "laboratory-software": "Laboratory-process software",
-    "radiopharmaceutical-manufacturing": "Radiopharmaceutical manufacturing",
-    "parkinson-diagnostics": "I-123 Parkinson diagnostics",
-    "psma-diagnostics": "PSMA prostate-cancer diagnostics",
-    "biomarkers": "Biomarkers",
-    "theranostics": "Theranostics",
+    "radiopharmaceutical-precursors": (
+        "production",
+        "Radiopharmaceutical precursors",
+        "Radiopharmazeutische Vorprodukte",
+    ),
+    "reagent-kits": ("production", "Reagent kits", "Reagenzienkits"),
+    "cassette-systems": ("production", "Cassette systems", "Kassettensysteme"),
+    "gmp-production": ("production", "GMP production", "GMP-gerechte Herstellung"),
+    "radiopharmaceutical-manufacturing": (
+        "production",
+        "Radiopharmaceutical manufacturing",
+        "Herstellung von Radiopharmaka",
+    ),
+    "parkinson-diagnostics": (
+        "diagnostics",
+        "I-123 Parkinson diagnostics",
+        "Parkinson-Diagnostik mit Iod-123",
+    ),
+    "psma-diagnostics": (
+        "diagnostics",
+        "PSMA prostate-cancer diagnostics",
+        "PSMA-Diagnostik bei Prostatakrebs",
+    ),
+    "molecular-diagnostics": (
+        "diagnostics",
+        "Molecular diagnostic test systems",
+        "Molekulardiagnostische Testsysteme",
+    ),
+    "biomarkers": ("diagnostics", "Biomarkers", "Biomarker"),
+    "theranostics": ("diagnostics", "Theranostics", "Theranostik"),
+    "radiopharmaceutical-analytics": (
+        "analytics",
+        "Radiopharmaceutical analytics",
+        "Radiopharmazeutische Analytik",
+    ),
+    "sterility-testing": ("analytics", "Sterility testing", "Sterilitätsprüfung"),
+    "hplc": ("analytics", "HPLC analysis", "HPLC-Analytik"),
+    "particle-analysis": ("analytics", "Particle analysis", "Partikelanalytik"),
+    "new-radiopharmaceuticals": (
+        "research",
+        "New radiopharmaceuticals",
+        "Entwicklung neuer Radiopharmaka",
+    ),
+    "radiopharmaceutical-research": (
+        "research",
+        "Diagnostic and therapeutic radiopharmaceutical research",
+        "Forschung an diagnostischen und therapeutischen Radiopharmaka",
+    ),
+    "pet-imaging-algorithms": (
+        "research",
+        "PET imaging algorithms",
+        "Algorithmen für die PET-Bildgebung",
+    ),
+    "radio-immunotherapeutics": (
+        "research",
+        "Radio-immunotherapeutics",
+        "Radioimmuntherapeutika",
+    ),
+    "contract-research": ("regulatory", "Contract research", "Auftragsforschung"),
+    "clinical-trials": ("regulatory", "Clinical trials", "Klinische Studien"),
+    "regulatory-services": (
+        "regulatory",
+        "Regulatory services",
+        "Regulatorische Dienstleistungen",
+    ),
+    "radioactive-handling": (
+        "handling",
+        "Handling of radioactive substances",
+        "Umgang mit radioaktiven Stoffen",
+    ),
+    "radioactive-recycling": (
+        "handling",
+        "Recycling of radioactive substances",
+        "Recycling radioaktiver Stoffe",
+    ),
+    "radioactive-transport": (
+        "handling",
+        "Transport of radioactive substances",
+        "Transport radioaktiver Stoffe",
+    ),
+    "hot-cells": ("facilities", "Custom hot cells", "Heiße Zellen nach Maß"),
+    "in-cell-equipment": ("facilities", "In-cell equipment", "Ausrüstung für heiße Zellen"),
+    "laboratory-software": (
+        "facilities",
+        "Laboratory-process software",
+        "Software für Laborprozesse",
+    ),
 }
 
 PARTNERS = [
@@ -39,9 +100,12 @@ PARTNERS = [
         "name": "ABX advanced biochemical compounds GmbH",
         "kind": "company",
         "location": "Radeberg",
-        "description": "Supplier of radiopharmaceutical pre-products, reagent kits and cassette "
-        "systems and their GMP-compliant production; develops new radiopharmaceuticals "
+        "description_en": "Supplier of radiopharmaceutical pre-products, reagent kits and "
+        "cassette systems and their GMP-compliant production; develops new radiopharmaceuticals "
         "(PSMA-1007, with the HZDR).",
+        "description_de": "Lieferant radiopharmazeutischer Vorprodukte, Reagenzienkits und "
+        "Kassettensysteme sowie deren GMP-gerechter Herstellung; entwickelt neue Radiopharmaka "
+        "(PSMA-1007, gemeinsam mit dem HZDR).",
         "capabilities": [
             "radiopharmaceutical-precursors",
             "reagent-kits",
@@ -55,7 +119,10 @@ PARTNERS = [
         "name": "ABX-CRO advanced pharmaceutical services Forschungsgesellschaft mbH",
         "kind": "company",
         "location": "Dresden",
-        "description": "Contract research organisation: clinical trials and regulatory services.",
+        "description_en": "Contract research organisation: clinical trials and regulatory "
+        "services.",
+        "description_de": "Auftragsforschungsinstitut: klinische Studien und regulatorische "
+        "Dienstleistungen.",
         "capabilities": ["contract-research", "clinical-trials", "regulatory-services"],
     },
     {
@@ -63,8 +130,10 @@ PARTNERS = [
         "name": "CUP Laboratorien Dr. Freitag GmbH",
         "kind": "company",
         "location": "Radeberg",
-        "description": "Radiopharmaceutical analytics: sterility testing, HPLC and particle "
+        "description_en": "Radiopharmaceutical analytics: sterility testing, HPLC and particle "
         "analyses.",
+        "description_de": "Radiopharmazeutische Analytik: Sterilitätsprüfungen, HPLC- und "
+        "Partikelanalysen.",
         "capabilities": [
             "radiopharmaceutical-analytics",
             "sterility-testing",
@@ -77,8 +146,10 @@ PARTNERS = [
         "name": "Gamma-Service Recycling GmbH (Eckert & Ziegler)",
         "kind": "company",
         "location": "Dresden-Rossendorf",
-        "description": "Handling, recycling and transport of radioactive substances in Germany "
+        "description_en": "Handling, recycling and transport of radioactive substances in Germany "
         "and abroad.",
+        "description_de": "Umgang mit radioaktiven Stoffen, ihr Recycling und ihr Transport in "
+        "Deutschland und ins Ausland.",
         "capabilities": ["radioactive-handling", "radioactive-recycling", "radioactive-transport"],
     },
     {
@@ -86,8 +157,10 @@ PARTNERS = [
         "name": "Helmholtz-Zentrum Dresden-Rossendorf (HZDR)",
         "kind": "research",
         "location": "Dresden-Rossendorf",
-        "description": "Research on diagnostic and therapeutic radiopharmaceuticals, PET imaging "
-        "algorithms and radio-immunotherapeutics.",
+        "description_en": "Research on diagnostic and therapeutic radiopharmaceuticals, PET "
+        "imaging algorithms and radio-immunotherapeutics.",
+        "description_de": "Forschung an diagnostischen und therapeutischen Radiopharmaka, "
+        "Algorithmen für die PET-Bildgebung und Radioimmuntherapeutika.",
         "capabilities": [
             "radiopharmaceutical-research",
             "pet-imaging-algorithms",
@@ -99,7 +172,8 @@ PARTNERS = [
         "name": "Isotope Technologies Dresden GmbH (ITD, Eckert & Ziegler)",
         "kind": "company",
         "location": "Dresden-Rossendorf",
-        "description": "Custom-made hot cells and in-cell equipment.",
+        "description_en": "Custom-made hot cells and in-cell equipment.",
+        "description_de": "Heiße Zellen nach Maß und Ausrüstung für heiße Zellen.",
         "capabilities": ["hot-cells", "in-cell-equipment"],
     },
     {
@@ -107,8 +181,10 @@ PARTNERS = [
         "name": "MDG Molecular Diagnostics Group GmbH (Biotype, qualitype, ROTOP)",
         "kind": "network",
         "location": "Dresden-Hellerau",
-        "description": "Competence network: molecular diagnostic test systems (Biotype) and "
+        "description_en": "Competence network: molecular diagnostic test systems (Biotype) and "
         "software for digital laboratory processes (qualitype).",
+        "description_de": "Kompetenznetzwerk: molekulardiagnostische Testsysteme (Biotype) und "
+        "Software für digitale Laborprozesse (qualitype).",
         "capabilities": ["molecular-diagnostics", "laboratory-software"],
     },
     {
@@ -116,8 +192,11 @@ PARTNERS = [
         "name": "ROTOP Pharmaka GmbH",
         "kind": "company",
         "location": "Dresden-Rossendorf",
-        "description": "Manufacturer of radiopharmaceuticals, including an iodine-123 compound for "
-        "Parkinson diagnostics and a product for PSMA-based prostate-cancer diagnostics.",
+        "description_en": "Manufacturer of radiopharmaceuticals, including an iodine-123 compound "
+        "for Parkinson diagnostics and a product for PSMA-based prostate-cancer diagnostics.",
+        "description_de": "Hersteller von Radiopharmaka, darunter eine Iod-123-Verbindung für die "
+        "Parkinson-Diagnostik und ein Präparat für die PSMA-basierte Diagnostik von "
+        "Prostatakrebs.",
         "capabilities": [
             "radiopharmaceutical-manufacturing",
             "parkinson-diagnostics",
@@ -129,7 +208,9 @@ PARTNERS = [
         "name": "TRIMT GmbH",
         "kind": "company",
         "location": "Radeberg region",
-        "description": "Start-up developing biomarkers and theranostics for pancreatic cancer.",
+        "description_en": "Start-up developing biomarkers and theranostics for pancreatic cancer.",
+        "description_de": "Start-up, das Biomarker und Theranostik für die Behandlung von "
+        "Bauchspeicheldrüsenkrebs entwickelt.",
         "capabilities": ["biomarkers", "theranostics"],
     },
 ]
@@ -137,34 +218,42 @@ PARTNERS = [
 EVENTS = [
     {
         "slug": "eanm-2025-lunch",
-        "title": "Lunch event at the EANM 2025",
+        "title_en": "Lunch event at the EANM 2025",
+        "title_de": "Lunch-Treffen auf dem EANM-Kongress 2025",
         "starts_on": date(2025, 10, 6),
         "ends_on": date(2025, 10, 6),
         "city": "Barcelona",
         "country": "ES",
         "timezone": "Europe/Madrid",
-        "description": "Meet the nukliD Radiopharmacy Cluster Dresden over lunch at the annual "
+        "description_en": "Meet the nukliD Radiopharmacy Cluster Dresden over lunch at the annual "
         "congress of the European Association of Nuclear Medicine.",
+        "description_de": "Treffen Sie das nukliD Radiopharmacy Cluster Dresden beim Mittagessen "
+        "auf dem Jahreskongress der European Association of Nuclear Medicine.",
     },
     {
         "slug": "hi-tech-meets-life-sciences-2025",
-        "title": "Hi-Tech meets Life Sciences Forum Radiopharmacy in Saxony",
+        "title_en": "Hi-Tech meets Life Sciences Forum Radiopharmacy in Saxony",
+        "title_de": "Hi-Tech meets Life Sciences: Forum Radiopharmazie in Sachsen",
         "starts_on": date(2025, 10, 28),
         "ends_on": date(2025, 10, 29),
         "city": "Dresden",
         "country": "DE",
         "timezone": "Europe/Berlin",
-        "description": "Two days on radiopharmacy in Saxony with the partners of the cluster.",
+        "description_en": "Two days on radiopharmacy in Saxony with the partners of the cluster.",
+        "description_de": "Zwei Tage Radiopharmazie in Sachsen mit den Partnern des Clusters.",
     },
     {
         "slug": "german-biotech-days-2026",
-        "title": "German Biotech Days",
+        "title_en": "German Biotech Days",
+        "title_de": "German Biotech Days",
         "starts_on": date(2026, 4, 21),
         "ends_on": date(2026, 4, 22),
         "city": "Leipzig",
         "country": "DE",
         "timezone": "Europe/Berlin",
-        "description": "The nukliD cluster at Germany's meeting of the biotech industry.",
+        "description_en": "The nukliD cluster at Germany's meeting of the biotech industry.",
+        "description_de": "Das nukliD-Cluster auf dem Branchentreffen der deutschen "
+        "Biotechnologie.",
     },
 ]
 
@@ -313,14 +402,18 @@ DEMO_REGISTRANTS = [
 
 DEMO_EVENT = {
     "slug": "demo-site-tour",
-    "title": "DEMO: Sample site tour Dresden-Rossendorf",
+    "title_en": "DEMO: Sample site tour Dresden-Rossendorf",
+    "title_de": "DEMO: Beispiel-Standortführung Dresden-Rossendorf",
     "city": "Dresden",
     "country": "DE",
     "timezone": "Europe/Berlin",
-    "venue": "Dresden-Rossendorf industrial park (fictional sample event)",
+    "venue_en": "Dresden-Rossendorf industrial park (fictional sample event)",
+    "venue_de": "Industriepark Dresden-Rossendorf (erfundene Beispielveranstaltung)",
     "capacity": 20,
-    "description": "A fictional sample event for trying registration end to end. "
-    "It is not a real event of the cluster.",
+    "description_en": "A fictional sample event for trying registration end to end. It is not a "
+    "real event of the cluster.",
+    "description_de": "Eine erfundene Beispielveranstaltung, um die Anmeldung von Anfang bis Ende "
+    "auszuprobieren. Sie ist keine echte Veranstaltung des Clusters.",
     "questions": [
         {
             "key": "dietary",
@@ -336,32 +429,42 @@ DEMO_EVENT = {
 
 DEMO_FULL_EVENT = {
     "slug": "demo-hot-cell-workshop",
-    "title": "DEMO: Sample hot-cell workshop (fully booked)",
+    "title_en": "DEMO: Sample hot-cell workshop (fully booked)",
+    "title_de": "DEMO: Beispiel-Workshop heiße Zellen (ausgebucht)",
     "city": "Dresden",
     "country": "DE",
     "timezone": "Europe/Berlin",
-    "venue": "Fictional lab, Dresden-Rossendorf",
+    "venue_en": "Fictional lab, Dresden-Rossendorf",
+    "venue_de": "Erfundenes Labor, Dresden-Rossendorf",
     "capacity": 3,
-    "description": "A fictional small workshop that is fully booked, with a waiting list.",
+    "description_en": "A fictional small workshop that is fully booked, with a waiting list.",
+    "description_de": "Ein erfundener kleiner Workshop, der ausgebucht ist, mit Warteliste.",
 }
 
 DEMO_PAST_EVENT = {
     "slug": "demo-partner-lunch",
-    "title": "DEMO: Sample partner lunch (past)",
+    "title_en": "DEMO: Sample partner lunch (past)",
+    "title_de": "DEMO: Beispiel-Partnermittagessen (vergangen)",
     "city": "Dresden",
     "country": "DE",
     "timezone": "Europe/Berlin",
-    "venue": "Fictional venue",
+    "venue_en": "Fictional venue",
+    "venue_de": "Erfundener Veranstaltungsort",
     "capacity": 30,
-    "description": "A fictional past event, so that check-in, no-shows and sent mail can be seen.",
+    "description_en": "A fictional past event, so that check-in, no-shows and sent mail can be "
+    "seen.",
+    "description_de": "Eine erfundene vergangene Veranstaltung, an der sich Check-in, "
+    "Nichterscheinen und versandte E-Mails zeigen lassen.",
 }
 
 DEMO_DRAFT_EVENT = {
     "slug": "demo-isotope-night",
-    "title": "DEMO: Isotope night (draft)",
+    "title_en": "DEMO: Isotope night (draft)",
+    "title_de": "DEMO: Isotopennacht (Entwurf)",
     "city": "Dresden",
     "country": "DE",
     "timezone": "Europe/Berlin",
     "capacity": 50,
-    "description": "A fictional event still being planned: not public yet.",
+    "description_en": "A fictional event still being planned: not public yet.",
+    "description_de": "Eine erfundene Veranstaltung, die noch geplant wird: noch nicht öffentlich.",
 }

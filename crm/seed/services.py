@@ -8,14 +8,16 @@ from crm.extensions import db
 from crm.partners.models import Partner, PartnerKind
 from crm.seed import data
 from crm.seed.demo import seed_demo
-from crm.vocabulary.models import Capability
+from crm.vocabulary.models import Capability, CapabilityGroup
 
 
 def seed_capabilities() -> dict[str, Capability]:
     known = {c.slug: c for c in db.session.scalars(select(Capability))}
-    for slug, label in data.CAPABILITIES.items():
+    for slug, (group, label_en, label_de) in data.CAPABILITIES.items():
         if slug not in known:
-            known[slug] = Capability(slug=slug, label=label)
+            known[slug] = Capability(
+                slug=slug, label_en=label_en, label_de=label_de, group=CapabilityGroup(group)
+            )
             db.session.add(known[slug])
     return known
 
@@ -31,7 +33,8 @@ def seed_partners(capabilities: dict[str, Capability]) -> int:
             name=entry["name"],
             kind=PartnerKind(entry["kind"]),
             location=entry["location"],
-            description=entry["description"],
+            description_en=entry["description_en"],
+            description_de=entry["description_de"],
             capabilities=[capabilities[slug] for slug in entry["capabilities"]],
         )
         db.session.add(partner)

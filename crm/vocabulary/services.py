@@ -8,10 +8,13 @@ from sqlalchemy import select
 
 from crm.db import repoint_references
 from crm.extensions import db
-from crm.refusals import Refused
-from crm.vocabulary.models import Capability
+from crm.refusals import Refused, refuse_any
+from crm.rules import bounded_text, refusals_of
+from crm.vocabulary.models import Capability, CapabilityGroup
+from crm.vocabulary.places import LANGUAGES
+from crm.vocabulary.translated import required_in_a_language, texts_of
 
-LABEL_LENGTH = Capability.label.type.length
+LABEL_LENGTH = Capability.label_en.type.length
 SLUG_LENGTH = Capability.slug.type.length
 
 
@@ -21,7 +24,7 @@ def slug_from(text: str) -> str:
 
 
 def all_capabilities() -> list[Capability]:
-    return list(db.session.scalars(select(Capability).order_by(Capability.label)))
+    return list(db.session.scalars(select(Capability).order_by(Capability.label_en)))
 
 
 def capabilities_by_slug(slugs: Iterable[str]) -> list[Capability]:
@@ -34,10 +37,14 @@ def capabilities_by_slug(slugs: Iterable[str]) -> list[Capability]:
 
 
 def capabilities_named(names: Iterable[str], *, field: str = "needs") -> list[Capability]:
-    """The tags given by slug or label (any case); unknown ones are refused, not created."""
+    """The tags given by slug or label in either language (any case); unknown ones are refused,
+    not created."""
     wanted = [name.strip() for name in names if name.strip()]
-    known = list(db.session.scalars(select(Capability)))
-    by_name = {c.slug.lower(): c for c in known} | {c.label.lower(): c for c in known}
+    by_name: dict[str, Capability] = {}
+    for capability in db.session.scalars(select(Capability)):
+        for name in (capability.slug, *texts_of(capability, "label").values()):
+            if name:
+                by_name.setdefault(name.lower(), capability)
     unknown = [name for name in wanted if name.lower() not in by_name]
     if unknown:
         raise Refused(
@@ -49,32 +56,47 @@ def capabilities_named(names: Iterable[str], *, field: str = "needs") -> list[Ca
     return list({by_name[name.lower()].id: by_name[name.lower()] for name in wanted}.values())
 
 
-def checked_tag(label: str, slug: str, *, except_for: Capability | None = None) -> tuple[str, str]:
-    label = label.strip()
-    if not label:
-        raise Refused("required", "label", "A tag needs a label.")
-    if len(label) > LABEL_LENGTH:
-        raise Refused("too_long", "label", "At most {limit} characters.", limit=LABEL_LENGTH)
-    slug = slug_from(slug or label)[:SLUG_LENGTH].strip("-")
+def checked_tag(
+    labels: dict[str, str], slug: str, *, except_for: Capability | None = None
+) -> tuple[dict[str, str], str]:
+    """The labels (``{"en": …, "de": …}``, at least one) and the slug, made from the English
+    or German label when empty."""
+    labels = {language: (labels.get(language) or "").strip() for language in LANGUAGES}
+    refuse_any(
+        required_in_a_language("label", labels)
+        + refusals_of(
+            *(
+                bounded_text(f"label_{language}", label, LABEL_LENGTH)
+                for language, label in labels.items()
+            )
+        )
+    )
+    slug = slug_from(slug or labels["en"] or labels["de"])[:SLUG_LENGTH].strip("-")
     if not slug:
         raise Refused("slug_empty", "slug", "The slug needs at least one letter or digit.")
     taken = db.session.scalar(select(Capability).where(Capability.slug == slug))
     if taken is not None and taken is not except_for:
         raise Refused("slug_taken", "slug", "The tag “{slug}” exists already.", slug=slug)
-    return label, slug
+    return labels, slug
 
 
-def add_capability(label: str, slug: str = "") -> Capability:
-    label, slug = checked_tag(label, slug)
-    capability = Capability(label=label, slug=slug)
+def add_capability(
+    labels: dict[str, str], slug: str = "", group: CapabilityGroup = CapabilityGroup.other
+) -> Capability:
+    labels, slug = checked_tag(labels, slug)
+    capability = Capability(label_en=labels["en"], label_de=labels["de"], slug=slug, group=group)
     db.session.add(capability)
     db.session.flush()
     return capability
 
 
-def rename_capability(capability: Capability, *, label: str, slug: str) -> Capability:
+def rename_capability(
+    capability: Capability, *, labels: dict[str, str], slug: str, group: CapabilityGroup
+) -> Capability:
     """Companies, partners and registrations refer to the tag by id, so they follow the name."""
-    capability.label, capability.slug = checked_tag(label, slug, except_for=capability)
+    labels, capability.slug = checked_tag(labels, slug, except_for=capability)
+    capability.label_en, capability.label_de = labels["en"], labels["de"]
+    capability.group = group
     db.session.flush()
     return capability
 

@@ -23,7 +23,8 @@ def seeded(app: Flask) -> None:
     db.session.add(
         Event(
             slug=OPEN_EVENT,
-            title="Isotope Forum",
+            title_en="Isotope Forum",
+            title_de="Isotopenforum",
             is_all_day=False,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=6),

@@ -61,7 +61,14 @@ def test_partners_are_public_with_their_capabilities(client: FlaskClient) -> Non
     partners: list[dict[str, Any]] = client.get("/api/v1/partners?per_page=100").json["items"]
     assert len(partners) == 9
     cup = next(p for p in partners if p["slug"] == "cup-laboratorien")
-    assert {"slug": "sterility-testing", "label": "Sterility testing"} in cup["capabilities"]
+    assert {
+        "slug": "sterility-testing",
+        "label": "Sterility testing",
+        "label_en": "Sterility testing",
+        "label_de": "Sterilitätsprüfung",
+        "group": "analytics",
+        "group_label": "Analytics and quality control",
+    } in cup["capabilities"]
 
 
 def test_bad_query_values_name_the_field(client: FlaskClient) -> None:
@@ -90,7 +97,7 @@ def test_all_day_and_timed_events_are_listed_soonest_first_on_every_database(
     forum = db.session.scalar(db.select(Event).where(Event.slug == "german-biotech-days-2026"))
     timed = Event(
         slug="evening-before",
-        title="Evening before the Biotech Days",
+        title_en="Evening before the Biotech Days",
         is_all_day=False,
         starts_at=datetime(2026, 4, 20, 16, 0, tzinfo=UTC),
         ends_at=datetime(2026, 4, 20, 19, 0, tzinfo=UTC),

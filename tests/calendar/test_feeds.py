@@ -108,7 +108,7 @@ def test_a_changed_event_changes_the_etag(
 ) -> None:
     event = create_event(RADIOPHARMACY_DAY)
     first = client.get("/calendar.ics")
-    event.title = "Renamed"
+    event.title_en = "Renamed"
     event.sequence += 1
     db.session.commit()
 

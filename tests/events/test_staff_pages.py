@@ -27,7 +27,8 @@ from tests.helpers import submit_form
 
 def event_form(**overrides: Any) -> dict[str, Any]:
     return {
-        "title": "Isotope Day",
+        "title_en": "Isotope Day",
+        "title_de": "Isotopentag",
         "slug": "isotope-day",
         "timezone": "Europe/Berlin",
         "starts_local": "2027-03-28T09:30",
@@ -103,14 +104,40 @@ def test_malformed_questions_are_refused(staff_client: FlaskClient) -> None:
     assert "Not valid JSON" in response.text
 
 
+def test_staff_write_the_event_texts_in_both_languages(staff_client: FlaskClient) -> None:
+    texts = {
+        "description_en": "Tours of the hot cells.",
+        "description_de": "Führungen durch die heißen Zellen.",
+        "venue_en": "Innovation Centre",
+        "venue_de": "Innovationszentrum",
+    }
+    response = submit_form(staff_client, "/staff/events/new", event_form(**texts))
+    assert response.status_code == 302
+    event = db.session.scalars(select(Event)).one()
+    assert (event.title_en, event.title_de) == ("Isotope Day", "Isotopentag")
+    assert {name: getattr(event, name) for name in texts} == texts
+    form_page = staff_client.get(f"/staff/events/{event.id}/edit").text
+    assert 'value="Isotopentag"' in form_page and "Führungen durch die heißen Zellen." in form_page
+
+
+def test_an_event_with_a_german_title_only_is_saved(staff_client: FlaskClient) -> None:
+    response = submit_form(staff_client, "/staff/events/new", event_form(title_en=""))
+    assert response.status_code == 302
+    event = db.session.scalars(select(Event)).one()
+    assert (event.title_en, event.title_de) == ("", "Isotopentag")
+
+
 def test_an_event_edit_without_a_title_is_sent_back_with_422(
     staff_client: FlaskClient, event: Event
 ) -> None:
     url = f"/staff/events/{event.id}/edit"
-    response = submit_form(staff_client, url, event_form(title="", slug=event.slug))
+    response = submit_form(
+        staff_client, url, event_form(title_en="", title_de=" ", slug=event.slug)
+    )
     assert response.status_code == 422
+    assert 'id="title_en-error"' in response.text and 'id="title_de-error"' in response.text
     db.session.refresh(event)
-    assert event.title != ""
+    assert event.title_en != ""
 
 
 def test_publishing_makes_the_event_public(
@@ -376,7 +403,7 @@ def test_saving_an_unchanged_event_sends_no_mail(
     form_page = staff_client.get(f"/staff/events/{event.id}/edit").text
     assert 'value="2027-04-21"' in form_page
     data = {
-        "title": event.title,
+        "title_en": event.title_en,
         "slug": event.slug,
         "is_all_day": "y",
         "starts_on": "2027-04-21",
@@ -385,7 +412,7 @@ def test_saving_an_unchanged_event_sends_no_mail(
         "city": event.city,
         "country": event.country,
         "capacity": "10",
-        "venue": event.venue,
+        "venue_en": event.venue_en,
         "organiser_name": event.organiser_name,
         "organiser_email": event.organiser_email,
         "reminder_offsets": "7, 1",

@@ -223,3 +223,18 @@ def test_a_contact_can_be_edited_and_its_consent_withdrawn(
         None,
         None,
     )
+
+
+def test_the_company_form_lists_the_needs_by_group_in_the_staff_members_language(
+    staff_client: FlaskClient, capability: Callable[[str], Capability]
+) -> None:
+    for slug in ("hplc", "hot-cells"):
+        capability(slug)
+    german = staff_client.get("/leads/new?lang=de").text
+    analytics = german.index("<legend>Analytik und Qualitätskontrolle</legend>")
+    facilities = german.index("<legend>Anlagen, Ausrüstung und Software</legend>")
+    assert analytics < german.index("HPLC-Analytik") < facilities
+    assert facilities < german.index("Heiße Zellen nach Maß")
+    english = staff_client.get("/leads/new?lang=en").text
+    assert "<legend>Analytics and quality control</legend>" in english
+    assert "HPLC analysis" in english and "HPLC-Analytik" not in english

@@ -8,6 +8,7 @@ from crm.extensions import db
 from crm.leads.models import Company, company_needs
 from crm.partners.models import Capability, Partner
 from crm.refusals import Refused
+from crm.vocabulary.models import CapabilityGroup
 from crm.vocabulary.services import merge_capabilities
 from tests.helpers import submit_form
 
@@ -17,22 +18,57 @@ Capabilities = Callable[[str], Capability]
 def test_the_seed_holds_the_capability_vocabulary(capability: Capabilities) -> None:
     assert db.session.scalar(select(func.count()).select_from(Capability)) == 27
     assert capability("gmp-production").label == "GMP production"
+    assert capability("gmp-production").label_de == "GMP-gerechte Herstellung"
+    assert capability("gmp-production").group is CapabilityGroup.production
 
 
 def test_an_admin_adds_a_tag_with_a_slug_made_from_its_label(
     client: FlaskClient, admin_user: User, login: Callable[[User], None], seeded: None
 ) -> None:
     login(admin_user)
-    response = submit_form(client, "/partners/capabilities", {"label": "Cyclotron time"})
+    response = submit_form(
+        client,
+        "/partners/capabilities",
+        {"label_en": "Cyclotron time", "label_de": "Zyklotronzeit", "group": "facilities"},
+    )
     assert response.status_code == 302
-    assert db.session.scalar(select(Capability.label).where(Capability.slug == "cyclotron-time"))
+    added = db.session.scalars(select(Capability).where(Capability.slug == "cyclotron-time")).one()
+    assert (added.label_en, added.label_de, added.group) == (
+        "Cyclotron time",
+        "Zyklotronzeit",
+        CapabilityGroup.facilities,
+    )
+
+
+def test_a_tag_labelled_only_in_german_takes_its_slug_from_the_german_label(
+    client: FlaskClient, admin_user: User, login: Callable[[User], None], seeded: None
+) -> None:
+    login(admin_user)
+    response = submit_form(client, "/partners/capabilities", {"label_de": "Zyklotronzeit"})
+    assert response.status_code == 302
+    added = db.session.scalars(select(Capability).where(Capability.slug == "zyklotronzeit")).one()
+    assert (added.label_en, added.group) == ("", CapabilityGroup.other)
+
+
+def test_a_tag_without_a_label_in_either_language_is_refused_next_to_both(
+    client: FlaskClient, admin_user: User, login: Callable[[User], None], seeded: None
+) -> None:
+    login(admin_user)
+    before = db.session.scalar(select(func.count()).select_from(Capability))
+    response = submit_form(
+        client, "/partners/capabilities", {"label_en": " ", "label_de": "", "slug": "empty"}
+    )
+    assert response.status_code == 422
+    assert 'id="label_en-error"' in response.text
+    assert 'id="label_de-error"' in response.text
+    assert db.session.scalar(select(func.count()).select_from(Capability)) == before
 
 
 def test_a_tag_with_a_taken_slug_is_rejected(
     client: FlaskClient, admin_user: User, login: Callable[[User], None], seeded: None
 ) -> None:
     login(admin_user)
-    response = submit_form(client, "/partners/capabilities", {"label": "HPLC", "slug": "hplc"})
+    response = submit_form(client, "/partners/capabilities", {"label_en": "HPLC", "slug": "hplc"})
     assert response.status_code == 422
     assert "exists already" in response.text
 
@@ -48,7 +84,11 @@ def test_renaming_a_tag_keeps_it_on_every_company_and_partner(
     hplc = capability("hplc")
     login(admin_user)
     url = f"/partners/capabilities/{hplc.id}"
-    response = submit_form(client, url, {"label": "HPLC testing", "slug": "hplc-testing"})
+    response = submit_form(
+        client,
+        url,
+        {"label_en": "HPLC testing", "label_de": "HPLC-Prüfung", "slug": "hplc-testing"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert [c.slug for c in db.session.get(Company, company.id).needs] == ["hplc-testing"]
@@ -120,3 +160,13 @@ def test_staff_who_are_not_admins_cannot_manage_the_vocabulary(
     staff_client: FlaskClient, seeded: None
 ) -> None:
     assert staff_client.get("/partners/capabilities").status_code == 403
+
+
+def test_the_vocabulary_page_lists_the_tags_by_group_with_both_labels(
+    client: FlaskClient, admin_user: User, login: Callable[[User], None], seeded: None
+) -> None:
+    login(admin_user)
+    page = client.get("/partners/capabilities?lang=en").text
+    handling = page.index("<h2>Handling and transport of radioactive substances</h2>")
+    assert handling < page.index("<td>Transport radioaktiver Stoffe</td>")
+    assert page.index("<h2>Analytics and quality control</h2>") < page.index("<td>HPLC-Analytik")

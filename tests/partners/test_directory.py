@@ -14,11 +14,12 @@ CUP_FORM = {
     "name": "CUP Laboratorien Dr. Freitag GmbH",
     "kind": "company",
     "location": "Radeberg",
-    "description": "Radiopharmaceutical analytics.",
+    "description_en": "Radiopharmaceutical analytics.",
+    "description_de": "Radiopharmazeutische Analytik.",
     "website": "https://www.cup-laboratorien.example",
     "contact_name": "Dr. Anna Freitag",
     "contact_email": "Anna.Freitag@cup.example",
-    "capability_tags": "sterility-testing, HPLC analysis",
+    "capabilities": ["sterility-testing", "hplc"],
     "is_published": "y",
 }
 
@@ -62,7 +63,7 @@ def test_staff_see_unpublished_partners_marked_as_such(
     assert "not published" in staff_client.get("/partners/abx").text
 
 
-def test_staff_add_a_partner_with_capability_tags_by_slug_or_label(
+def test_staff_add_a_partner_with_its_capabilities_and_both_descriptions(
     staff_client: FlaskClient, seeded: None
 ) -> None:
     data = CUP_FORM | {"name": "Radeberg Analytics GmbH"}
@@ -73,10 +74,33 @@ def test_staff_add_a_partner_with_capability_tags_by_slug_or_label(
     assert {c.slug for c in partner.capabilities} == {"sterility-testing", "hplc"}
     assert partner.contact_email == "anna.freitag@cup.example"
     assert partner.kind is PartnerKind.company
+    assert partner.description_en == "Radiopharmaceutical analytics."
+    assert partner.description_de == "Radiopharmazeutische Analytik."
+
+
+def test_the_directory_shows_a_partner_in_the_readers_language_or_else_the_other(
+    client: FlaskClient, partner: Partners
+) -> None:
+    partner("abx").description_de = ""
+    db.session.commit()
+    german = client.get("/partners/?lang=de").text
+    assert "Radiopharmazeutische Analytik: Sterilitätsprüfungen" in german
+    assert "Supplier of radiopharmaceutical pre-products" in german
+    english = client.get("/partners/?lang=en").text
+    assert "Radiopharmaceutical analytics: sterility testing" in english
+
+
+def test_the_partner_form_lists_the_capabilities_by_group(
+    staff_client: FlaskClient, seeded: None
+) -> None:
+    page = staff_client.get("/partners/new?lang=de").text
+    assert "<legend>Analytik und Qualitätskontrolle</legend>" in page
+    analytics = page.index("<legend>Analytik und Qualitätskontrolle</legend>")
+    assert analytics < page.index("Sterilitätsprüfung") < page.index("<legend>Forschung")
 
 
 def test_staff_edit_a_partner(staff_client: FlaskClient, partner: Partners) -> None:
-    data = CUP_FORM | {"location": "Radeberg-Nord", "capability_tags": "hplc"}
+    data = CUP_FORM | {"location": "Radeberg-Nord", "capabilities": ["hplc"]}
     response = submit_form(staff_client, "/partners/cup-laboratorien/edit", data)
     assert response.status_code == 302
     cup = partner("cup-laboratorien")
@@ -87,7 +111,7 @@ def test_staff_edit_a_partner(staff_client: FlaskClient, partner: Partners) -> N
 def test_unknown_capability_tags_are_rejected_with_a_message(
     staff_client: FlaskClient, partner: Partners
 ) -> None:
-    data = CUP_FORM | {"capability_tags": "hplc, cold fusion"}
+    data = CUP_FORM | {"capabilities": ["hplc", "cold fusion"]}
     response = submit_form(staff_client, "/partners/cup-laboratorien/edit", data)
     assert response.status_code == 422
     assert "Unknown capability tag: cold fusion." in response.text

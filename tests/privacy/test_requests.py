@@ -28,7 +28,7 @@ def person(app: Flask) -> Registration:
     contact = Contact(company=company, name="Jane Doe", email=EMAIL, language="en")
     event = Event(
         slug="forum",
-        title="Forum",
+        title_en="Forum",
         is_all_day=True,
         starts_on=date(2030, 5, 1),
         ends_on=date(2030, 5, 1),

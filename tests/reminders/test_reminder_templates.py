@@ -34,3 +34,26 @@ def test_the_reminder_mail_matches_its_snapshot(
     assert message.subject == (SNAPSHOTS / f"reminder.{language}.subject").read_text().strip()
     assert message.text_body == (SNAPSHOTS / f"reminder.{language}.txt").read_text()
     assert message.html_body == (SNAPSHOTS / f"reminder.{language}.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("german_title", "subject"),
+    [
+        ("Standortführung", "Erinnerung: Standortführung am 28. Oktober 2025"),
+        ("", "Erinnerung: Site tour am 28. Oktober 2025"),
+    ],
+)
+def test_a_german_reminder_names_the_event_in_german_or_else_in_english(
+    create_event: Callable[..., Event],
+    insert_registration: Callable[..., Registration],
+    german_title: str,
+    subject: str,
+) -> None:
+    event = create_event(RADIOPHARMACY_DAY, title_en="Site tour", title_de=german_title)
+    insert_registration(event=event, language="de")
+
+    queue_due_reminders(datetime(2025, 10, 21, 7, 0, tzinfo=UTC))
+
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.subject == subject
+    assert f"wir erinnern Sie an {german_title or 'Site tour'}" in message.text_body

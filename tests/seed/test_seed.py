@@ -11,6 +11,7 @@ from crm.leads.models import Activity, ActivityKind, Company, FollowUpTask, Stag
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.partners.models import Partner, PartnerLink
 from crm.seed.services import seed
+from crm.vocabulary.models import Capability, CapabilityGroup
 
 
 def run_seed(app: Flask, *args: str) -> str:
@@ -62,6 +63,21 @@ def test_seed_loads_the_three_events_as_all_day_events(app: Flask) -> None:
     )
     assert all(e.is_all_day and e.status is EventStatus.published for e in events.values())
     assert not any(e.is_demo for e in events.values())
+
+
+def test_the_seed_speaks_german_and_english(app: Flask) -> None:
+    run_seed(app, "--demo")
+    tags = list(db.session.scalars(select(Capability)))
+    assert len(tags) == 27
+    assert all(tag.label_en and tag.label_de for tag in tags)
+    assert CapabilityGroup.other not in {tag.group for tag in tags}
+    assert all(p.description_en and p.description_de for p in db.session.scalars(select(Partner)))
+    events = list(db.session.scalars(select(Event)))
+    assert all(e.title_en and e.title_de and e.description_en and e.description_de for e in events)
+    site_tour = next(event for event in events if event.slug == "demo-site-tour")
+    assert (
+        site_tour.venue_de == "Industriepark Dresden-Rossendorf (erfundene Beispielveranstaltung)"
+    )
 
 
 def test_seeding_twice_changes_nothing(app: Flask) -> None:
