@@ -3,8 +3,7 @@
 Services only flush. A request that answers below 400 is committed after its view has run; any
 other answer, any exception, and any refusal a view showed (``refused()``, called by
 ``crm.forms``) roll everything back, so a refused or failed request leaves nothing half-done and
-the mail it would have queued is never sent. A view whose refusal must
-itself be recorded (a failed login counts towards a lockout) says so with ``keep_changes()``.
+the mail it would have queued is never sent.
 CLI commands get the same through ``@unit_of_work``; the worker commits after each step.
 """
 
@@ -20,19 +19,13 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def keep_changes() -> None:
-    """Commit this request's changes even though it answers with an error."""
-    g.keep_changes = True
-
-
 def refused() -> None:
     """A refusal was shown to the person: whatever the answer, nothing of this request stays."""
     g.refused = True
 
 
 def finish_request(response: Response) -> Response:
-    kept = g.get("keep_changes") or (response.status_code < 400 and not g.get("refused"))
-    if kept:
+    if response.status_code < 400 and not g.get("refused"):
         db.session.commit()
     else:
         db.session.rollback()
@@ -45,8 +38,7 @@ def roll_back_on_error(error: BaseException | None) -> None:
 
 
 def start_request() -> None:
-    """Each request starts with no refusal shown and nothing to keep despite an error."""
-    g.pop("keep_changes", None)
+    """Each request starts with no refusal shown."""
     g.pop("refused", None)
 
 

@@ -36,7 +36,7 @@ def country_codes() -> frozenset[str]:
 
 
 def is_country(code: str | None) -> bool:
-    return code is not None and code.upper() in country_codes()
+    return code is not None and code.isascii() and code.upper() in country_codes()
 
 
 @cache

@@ -28,6 +28,17 @@ def test_a_staff_token_creates_a_company_without_a_csrf_token(
     assert db.session.get(Company, response.json["id"]).source.name == "event"
 
 
+def test_a_country_of_letters_that_only_look_latin_is_refused(
+    client: FlaskClient, token_headers: Headers
+) -> None:
+    """A dotless i (U+0131) upper-cases to I in Python, but is no letter of a country code."""
+    body = {**NEW_COMPANY, "country": "\u0131d"}
+    response = client.post("/api/v1/companies", json=body, headers=token_headers())
+    assert response.status_code == 422
+    assert "country" in response.json["errors"]["json"]
+    assert db.session.scalar(db.select(Company).where(Company.name == "Curium Pharma")) is None
+
+
 def test_creating_a_look_alike_is_a_conflict_naming_the_matches(
     client: FlaskClient, token_headers: Headers, company: Company
 ) -> None:
