@@ -3,6 +3,9 @@ range, dates and moments the databases can hold. Each returns the refusal, or No
 
 from datetime import UTC, date, datetime
 
+from flask_babel import lazy_gettext as _
+
+from crm.i18n import lazy_number
 from crm.refusals import Refused
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -10,19 +13,27 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 def required_text(field: str, value: str | None) -> Refused | None:
     if not (value or "").strip():
-        return Refused("required", field, "This field is required.")
+        return Refused("required", field, _("This field is required."))
     return None
 
 
 def bounded_text(field: str, value: str | None, limit: int) -> Refused | None:
     if value is not None and len(value) > limit:
-        return Refused("too_long", field, "At most {limit} characters.", limit=limit)
+        return Refused(
+            "too_long", field, _("At most {limit} characters."), limit=lazy_number(limit)
+        )
     return None
 
 
 def number_within(field: str, value: int | None, high: int, low: int = 0) -> Refused | None:
     if value is not None and not low <= value <= high:
-        return Refused("out_of_range", field, "Between {low:,} and {high:,}.", low=low, high=high)
+        return Refused(
+            "out_of_range",
+            field,
+            _("Between {low} and {high}."),
+            low=lazy_number(low),
+            high=lazy_number(high),
+        )
     return None
 
 
@@ -30,7 +41,7 @@ def _year_refusal(field: str) -> Refused:
     return Refused(
         "out_of_range",
         field,
-        "Give a date between {first} and {last}.",
+        _("Give a date between {first} and {last}."),
         first=FIRST_YEAR,
         last=LAST_YEAR,
     )

@@ -1,12 +1,13 @@
 from typing import Any
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from crm.auth.models import Role
 from crm.auth.passwords import MINIMUM_LENGTH
-from crm.vocabulary.places import time_zone_names
+from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES, time_zone_names
 
 
 class LoginForm(FlaskForm):
@@ -15,8 +16,14 @@ class LoginForm(FlaskForm):
 
 
 class AccountForm(FlaskForm):
+    language = SelectField(
+        _("Your language"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        description=_("The staff pages and the mail you get from the Lead Desk use it."),
+    )
     timezone = SelectField(
-        "Your time zone", description="Times on the staff pages are shown and entered in this zone."
+        _("Your time zone"),
+        description=_("Times on the staff pages are shown and entered in this zone."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,11 +5,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.auth.forms import AccountForm, LoginForm
-from crm.auth.services import authenticate, change_timezone
+from crm.auth.services import authenticate, change_settings
 from crm.extensions import limiter
 from crm.forms import show_refusals
 from crm.limits import login_limit
-from crm.refusals import Refused
+from crm.refusals import Refusals, Refused
 from crm.unit_of_work import keep_changes
 
 blueprint = Blueprint("auth", __name__)
@@ -68,8 +68,8 @@ def account() -> ResponseReturnValue:
     form = AccountForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            change_timezone(current_user, form.timezone.data)
-        except Refused as error:
+            change_settings(current_user, form.timezone.data, form.language.data)
+        except (Refused, Refusals) as error:
             show_refusals(form, error)
         else:
             flash("Your settings are saved.", "success")

@@ -3,6 +3,8 @@ from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import lazy_gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.auth.models import Role, User
@@ -10,7 +12,7 @@ from crm.auth.passwords import MINIMUM_LENGTH, hash_password, needs_rehash, veri
 from crm.db import utcnow
 from crm.extensions import db
 from crm.refusals import Refused, refuse_any
-from crm.vocabulary.places import is_time_zone
+from crm.vocabulary.places import LANGUAGES, is_time_zone
 
 MAXIMUM_PASSWORD_LENGTH = 1000
 NAME_LENGTH = User.name.type.length
@@ -21,7 +23,7 @@ def normalise_email(email: str) -> str:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
         raise Refused(
-            "invalid_email", "email", "Not a valid email address: {why}", why=error
+            "invalid_email", "email", _l("Not a valid email address: {why}"), why=error
         ) from error
 
 
@@ -30,7 +32,7 @@ def password_refusal(password: str, field: str = "password") -> Refused | None:
         return Refused(
             "password_length",
             field,
-            "The password must have at least {low} characters (and at most {high}).",
+            _l("The password must have at least {low} characters (and at most {high})."),
             low=MINIMUM_LENGTH,
             high=MAXIMUM_PASSWORD_LENGTH,
         )
@@ -40,10 +42,10 @@ def password_refusal(password: str, field: str = "password") -> Refused | None:
 def create_user(email: str, name: str, role: Role, password: str) -> User:
     refusals = [password_refusal(password)]
     if not name.strip():
-        refusals.append(Refused("required", "name", "A name is required."))
+        refusals.append(Refused("required", "name", _l("A name is required.")))
     elif len(name.strip()) > NAME_LENGTH:
         refusals.append(
-            Refused("too_long", "name", "At most {limit} characters.", limit=NAME_LENGTH)
+            Refused("too_long", "name", _l("At most {limit} characters."), limit=NAME_LENGTH)
         )
     try:
         email = normalise_email(email)
@@ -55,7 +57,7 @@ def create_user(email: str, name: str, role: Role, password: str) -> User:
                 Refused(
                     "email_taken",
                     "email",
-                    "A user with the email {email} exists already.",
+                    _l("A user with the email {email} exists already."),
                     email=email,
                 )
             )
@@ -78,15 +80,25 @@ def enabled_accounts() -> list[User]:
     return list(db.session.scalars(select(User).where(User.is_enabled).order_by(User.name)))
 
 
-def change_timezone(user: User, timezone: str) -> None:
+def change_settings(user: User, timezone: str, language: str) -> None:
+    """The zone and the language a staff member reads (and gets mail) in."""
+    refusals = []
     if not is_time_zone(timezone):
-        raise Refused(
-            "unknown_time_zone",
-            "timezone",
-            "{zone!r} is not a time zone such as Europe/Berlin.",
-            zone=timezone,
+        refusals.append(
+            Refused(
+                "unknown_time_zone",
+                "timezone",
+                _("{zone!r} is not a time zone such as Europe/Berlin."),
+                zone=timezone,
+            )
         )
+    if language not in LANGUAGES:
+        refusals.append(
+            Refused("unknown_language", "language", _("Please choose English or German."))
+        )
+    refuse_any(refusals)
     user.timezone = timezone
+    user.language = language
     db.session.flush()
 
 

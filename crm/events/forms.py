@@ -1,11 +1,11 @@
 """Forms: public registration (in the visitor's language), manage answers, staff event editing."""
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -43,14 +43,14 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def question_field(question: dict[str, Any], language: str, t: Callable[..., str]) -> Field:
+def question_field(question: dict[str, Any], language: str) -> Field:
     """A field for one of the event's questions; events.services judges the answer."""
     label = question.get(language) or question.get("en") or question["key"]
     marks = [SHOWN_REQUIRED] if question.get("required") else []
     choices = question.get("choices") or []
     if not choices:
         return StringField(label, marks)
-    options = [SelectChoice("", t("choose"))] + [
+    options = [SelectChoice("", _("Please choose"))] + [
         SelectChoice(choice["value"], choice.get(language) or choice.get("en") or choice["value"])
         for choice in choices
     ]
@@ -76,52 +76,57 @@ class RegistrationForm(FlaskForm):
     pass
 
 
-def answers_form_class(event: Event, language: str, t: Callable[..., str]) -> type[FlaskForm]:
+def answers_form_class(event: Event, language: str) -> type[FlaskForm]:
     form_class = type("EventAnswersForm", (AnswersForm,), {})
     for question in event.questions:
-        setattr(form_class, question_field_name(question), question_field(question, language, t))
+        setattr(form_class, question_field_name(question), question_field(question, language))
     return form_class
 
 
 def registration_form_class(
     event: Event,
     language: str,
-    t: Callable[..., str],
     capabilities: list[Capability],
     partners: list[Partner],
 ) -> type[FlaskForm]:
     """The registration form for one event, labelled and worded in ``language``; it reads the
     answers, events.services judges them."""
     fields: dict[str, Field] = {
-        "name": StringField(t("name"), [SHOWN_REQUIRED]),
-        "email": EmailField(t("email"), [SHOWN_REQUIRED]),
-        "company": StringField(t("company"), [SHOWN_REQUIRED]),
-        "position": StringField(t("position")),
+        "name": StringField(_("Name"), [SHOWN_REQUIRED]),
+        "email": EmailField(_("Email"), [SHOWN_REQUIRED]),
+        "company": StringField(_("Company"), [SHOWN_REQUIRED]),
+        "position": StringField(_("Position")),
         "country": SelectField(
-            t("country"),
+            _("Country"),
             [SHOWN_REQUIRED],
-            choices=[SelectChoice("", t("choose")), *country_choices(language)],
+            choices=[SelectChoice("", _("Please choose")), *country_choices(language)],
         ),
         "language": SelectField(
-            t("language"),
+            _("Language for mail"),
             choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             default=language,
         ),
         "needs": CheckboxesField(
-            t("needs"),
+            _("What your company needs"),
             choices=[SelectChoice(tag.slug, tag.label) for tag in capabilities],
             validate_choice=False,
         ),
         "partners": CheckboxesField(
-            t("partners"),
+            _("Cluster partners you would like to meet"),
             choices=[SelectChoice(partner.slug, partner.name) for partner in partners],
             validate_choice=False,
         ),
-        "consent": BooleanField(t("consent"), [SHOWN_REQUIRED]),
+        "consent": BooleanField(
+            _(
+                "I agree that Saxony Trade & Invest stores and processes my details to run this "
+                "event and to follow up on my company's interest in the nukliD cluster."
+            ),
+            [SHOWN_REQUIRED],
+        ),
     }
     form_class = type("EventRegistrationForm", (RegistrationForm,), fields)
     for question in event.questions:
-        setattr(form_class, question_field_name(question), question_field(question, language, t))
+        setattr(form_class, question_field_name(question), question_field(question, language))
     return form_class
 
 

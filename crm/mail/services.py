@@ -5,6 +5,7 @@ only the rows the same table allows to move."""
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from crm.db import utcnow
@@ -29,9 +30,9 @@ def change_status(message: OutboxMessage, status: OutboxStatus) -> None:
         raise Conflict(
             "mail_move_not_allowed",
             "status",
-            "A {current} message cannot become {to}.",
-            current=message.status.value,
-            to=status.value,
+            _l("A {current} message cannot become {to}."),
+            current=message.status.label,
+            to=status.label,
         )
     message.status = status
     if status is not OutboxStatus.sending:
