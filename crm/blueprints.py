@@ -2,6 +2,7 @@
 
 from flask import Flask, Response, render_template
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug import exceptions as http
 from werkzeug.exceptions import HTTPException
@@ -33,12 +34,13 @@ from crm.partners import cli as partners_cli
 from crm.partners import routes as partners_routes
 from crm.privacy import cli as privacy_cli
 from crm.privacy import routes as privacy_routes
-from crm.problems import is_api_request, problem, refusal_problem
+from crm.problems import error_description, error_name, is_api_request, problem, refusal_problem
 from crm.refusals import Conflict, Refusals, Refused
 from crm.reminders import cli as reminders_cli
 from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
 from crm.unit_of_work import install as install_unit_of_work
+from crm.vocabulary.places import LANGUAGE_NAMES
 from crm.worker import worker
 
 API_BLUEPRINTS = (
@@ -80,7 +82,14 @@ def register(app: Flask) -> None:
     app.cli.add_command(worker)
     app.before_request(refuse_nul_characters)
     i18n.install(app)
-    app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
+    app.context_processor(
+        lambda: {
+            "Role": Role,
+            "get_locale": get_locale,
+            "error_name": error_name,
+            "language_name": LANGUAGE_NAMES.get,
+        }
+    )
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Refused, refused)
@@ -93,13 +102,17 @@ def register(app: Flask) -> None:
 def csrf_failed(error: CSRFError) -> Response | tuple[str, int]:
     if is_api_request():
         return problem(error)
-    return render_template("errors.html", error=error, message=error.description), 400
+    message = _(
+        "The form has expired or was sent from another site. Reload the page and try again."
+    )
+    return render_template("errors.html", error=error, message=message), 400
 
 
 def http_error(error: HTTPException) -> Response | tuple[str, int]:
     if is_api_request():
         return problem(error)
-    return render_template("errors.html", error=error, message=error.description), error.code or 500
+    message = error_description(error)
+    return render_template("errors.html", error=error, message=message), error.code or 500
 
 
 def refused(error: Refused | Refusals) -> Response | tuple[str, int]:

@@ -31,6 +31,9 @@ def organisation() -> str:
     return str(gettext("Saxony Trade & Invest"))
 
 
+ORGANISATION = LazyString(organisation)
+
+
 def forget_cached_locale() -> None:
     """Flask-Babel caches the locale per application context; decide afresh for each request."""
     refresh()
@@ -184,5 +187,10 @@ class Labelled:
 
     @property
     def label(self) -> str:
+        return str(self.lazy_label)
+
+    @property
+    def lazy_label(self) -> Any:
+        """The word, decided when it is shown: for choices made once, at import."""
         known = ENUM_LABELS.get(self)
-        return str(known) if known is not None else self.name.replace("_", " ").capitalize()
+        return known if known is not None else self.name.replace("_", " ").capitalize()

@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from flask import abort, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 
 DATABASE_INTEGER_MAX = 2**31 - 1
@@ -32,4 +33,4 @@ def refuse_nul_characters() -> None:
         )
     )
     if has_nul:
-        abort(400, "The request contains a NUL character, which no field accepts.")
+        abort(400, _("The request contains a NUL character, which no field accepts."))

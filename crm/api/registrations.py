@@ -4,6 +4,7 @@ both call ``crm.events.services.register``."""
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from crm.api.access import BEARER_SECURITY, api_access
@@ -30,10 +31,11 @@ blueprint = Blueprint(
 )
 
 RECEIPTS = {
-    "repeat": "Already registered; the private link has been sent again.",
-    RegistrationStatus.confirmed: "Registered; a confirmation with a calendar invitation is "
-    "on its way.",
-    RegistrationStatus.waitlisted: "The event is full; you are on the waiting list.",
+    "repeat": _l("Already registered; the private link has been sent again."),
+    RegistrationStatus.confirmed: _l(
+        "Registered; a confirmation with a calendar invitation is on its way."
+    ),
+    RegistrationStatus.waitlisted: _l("The event is full; you are on the waiting list."),
 }
 
 
@@ -77,7 +79,7 @@ class Registrations(MethodView):
             "event": event.slug,
             "status": registration.status,
             "is_new": outcome.is_new,
-            "detail": RECEIPTS[registration.status if outcome.is_new else "repeat"],
+            "detail": str(RECEIPTS[registration.status if outcome.is_new else "repeat"]),
         }
         return receipt, 201 if outcome.is_new else 200
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
@@ -11,8 +12,8 @@ from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES, time_zone_names
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
 
 
 class AccountForm(FlaskForm):
@@ -32,9 +33,11 @@ class AccountForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    role = SelectField("Role", choices=[SelectChoice(role.name) for role in Role])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(role.name, role.lazy_label) for role in Role]
+    )
     password = PasswordField(
-        "Initial password", validators=[DataRequired(), Length(min=MINIMUM_LENGTH, max=1000)]
+        _l("Initial password"), validators=[DataRequired(), Length(min=MINIMUM_LENGTH, max=1000)]
     )

@@ -2,6 +2,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.auth.forms import AccountForm, LoginForm
@@ -14,7 +16,7 @@ from crm.unit_of_work import keep_changes
 
 blueprint = Blueprint("auth", __name__)
 
-LOGIN_FAILED = "Wrong email or password, or the account is locked. Try again later."
+LOGIN_FAILED = _l("Wrong email or password, or the account is locked. Try again later.")
 
 
 def safe_next(target: str | None) -> str:
@@ -48,7 +50,7 @@ def login() -> ResponseReturnValue:
         if user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
-        form.password.errors.append(LOGIN_FAILED)
+        form.password.errors.append(str(LOGIN_FAILED))
         return render_template("auth/login.html", form=form), 401
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -58,7 +60,7 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -72,7 +74,7 @@ def account() -> ResponseReturnValue:
         except (Refused, Refusals) as error:
             show_refusals(form, error)
         else:
-            flash("Your settings are saved.", "success")
+            flash(_("Your settings are saved."), "success")
             return redirect(url_for("auth.account"))
     status = 422 if form.errors else 200
     return render_template("auth/account.html", form=form), status

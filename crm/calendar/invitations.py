@@ -1,10 +1,13 @@
 """The calendar part of an invitation mail, written when the mail goes out: from the
 registration and its event as they are then, with the SEQUENCE the mail was queued with."""
 
+from flask_babel import force_locale
+
 from crm.calendar.ics import CalendarMethod, invitation_for
 from crm.events.models import Registration
 from crm.extensions import db
 from crm.mail.models import OutboxMessage
+from crm.vocabulary.places import language_or_default
 
 
 def invitation_text(message: OutboxMessage) -> str | None:
@@ -20,5 +23,6 @@ def invitation_text(message: OutboxMessage) -> str | None:
         else registration.sequence
     )
     method = CalendarMethod(message.calendar_method)
-    text: bytes = invitation_for(registration, method, sequence).to_ical()
+    with force_locale(language_or_default(registration.language)):
+        text: bytes = invitation_for(registration, method, sequence).to_ical()
     return text.decode()

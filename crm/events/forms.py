@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -26,12 +26,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.events.models import Event, RegistrationStatus
 from crm.forms import SHOWN_REQUIRED
+from crm.i18n import ORGANISATION
 from crm.leads.models import Stage
 from crm.partners.models import Partner
 from crm.vocabulary.models import Capability
 from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES, country_names, time_zone_names
 
-ANY = SelectChoice("", "any")
+ANY = SelectChoice("", _l("any"))
 
 
 def country_choices(language: str) -> list[SelectChoice]:
@@ -50,7 +51,7 @@ def question_field(question: dict[str, Any], language: str) -> Field:
     choices = question.get("choices") or []
     if not choices:
         return StringField(label, marks)
-    options = [SelectChoice("", _("Please choose"))] + [
+    options = [SelectChoice("", _l("Please choose"))] + [
         SelectChoice(choice["value"], choice.get(language) or choice.get("en") or choice["value"])
         for choice in choices
     ]
@@ -92,34 +93,35 @@ def registration_form_class(
     """The registration form for one event, labelled and worded in ``language``; it reads the
     answers, events.services judges them."""
     fields: dict[str, Field] = {
-        "name": StringField(_("Name"), [SHOWN_REQUIRED]),
-        "email": EmailField(_("Email"), [SHOWN_REQUIRED]),
-        "company": StringField(_("Company"), [SHOWN_REQUIRED]),
-        "position": StringField(_("Position")),
+        "name": StringField(_l("Name"), [SHOWN_REQUIRED]),
+        "email": EmailField(_l("Email"), [SHOWN_REQUIRED]),
+        "company": StringField(_l("Company"), [SHOWN_REQUIRED]),
+        "position": StringField(_l("Position")),
         "country": SelectField(
-            _("Country"),
+            _l("Country"),
             [SHOWN_REQUIRED],
-            choices=[SelectChoice("", _("Please choose")), *country_choices(language)],
+            choices=[SelectChoice("", _l("Please choose")), *country_choices(language)],
         ),
         "language": SelectField(
-            _("Language for mail"),
+            _l("Language for mail"),
             choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             default=language,
         ),
         "needs": CheckboxesField(
-            _("What your company needs"),
+            _l("What your company needs"),
             choices=[SelectChoice(tag.slug, tag.label) for tag in capabilities],
             validate_choice=False,
         ),
         "partners": CheckboxesField(
-            _("Cluster partners you would like to meet"),
+            _l("Cluster partners you would like to meet"),
             choices=[SelectChoice(partner.slug, partner.name) for partner in partners],
             validate_choice=False,
         ),
         "consent": BooleanField(
-            _(
-                "I agree that Saxony Trade & Invest stores and processes my details to run this "
-                "event and to follow up on my company's interest in the nukliD cluster."
+            _l(
+                "I agree that %(organisation)s stores and processes my details to run this "
+                "event and to follow up on my company's interest in the nukliD cluster.",
+                organisation=ORGANISATION,
             ),
             [SHOWN_REQUIRED],
         ),
@@ -144,7 +146,7 @@ def parse_days(raw: str) -> list[int]:
     """``"7, 1"`` → ``[7, 1]``."""
     parts = [part.strip() for part in raw.split(",") if part.strip()]
     if not all(part.isdigit() for part in parts):
-        raise ValidationError("Whole numbers of days, e.g. 7, 1.")
+        raise ValidationError(_l("Whole numbers of days, e.g. 7, 1."))
     return [int(part) for part in parts]
 
 
@@ -155,31 +157,34 @@ def lower_case(value: str | None) -> str:
 class EventForm(FlaskForm):
     """Reads an event; events.planning judges it."""
 
-    title = StringField("Title", [SHOWN_REQUIRED])
+    title = StringField(_l("Title"), [SHOWN_REQUIRED])
     slug = StringField(
-        "Web address (slug)", [SHOWN_REQUIRED], filters=[lower_case], description="e.g. forum-2027"
+        _l("Web address (slug)"),
+        [SHOWN_REQUIRED],
+        filters=[lower_case],
+        description=_l("e.g. forum-2027"),
     )
-    description = TextAreaField("Description")
-    is_all_day = BooleanField("All-day event (dates only)")
-    starts_on = DateField("First day", [Optional()])
-    ends_on = DateField("Last day", [Optional()])
-    starts_local = DateTimeLocalField("Starts (local time)", [Optional()])
-    ends_local = DateTimeLocalField("Ends (local time)", [Optional()])
-    timezone = SelectField("Time zone", default="Europe/Berlin")
-    venue = StringField("Venue")
-    address = StringField("Address")
-    city = StringField("City", [SHOWN_REQUIRED])
-    country = SelectField("Country", [SHOWN_REQUIRED], default="DE")
-    capacity = IntegerField("Capacity (empty: unlimited)", [Optional()])
-    opens_local = DateTimeLocalField("Registration opens (local time)", [Optional()])
-    closes_local = DateTimeLocalField("Registration closes (local time)", [Optional()])
-    organiser_name = StringField("Organiser name", [SHOWN_REQUIRED])
-    organiser_email = EmailField("Organiser email", [SHOWN_REQUIRED])
+    description = TextAreaField(_l("Description"))
+    is_all_day = BooleanField(_l("All-day event (dates only)"))
+    starts_on = DateField(_l("First day"), [Optional()])
+    ends_on = DateField(_l("Last day"), [Optional()])
+    starts_local = DateTimeLocalField(_l("Starts (local time)"), [Optional()])
+    ends_local = DateTimeLocalField(_l("Ends (local time)"), [Optional()])
+    timezone = SelectField(_l("Time zone"), default="Europe/Berlin")
+    venue = StringField(_l("Venue"))
+    address = StringField(_l("Address"))
+    city = StringField(_l("City"), [SHOWN_REQUIRED])
+    country = SelectField(_l("Country"), [SHOWN_REQUIRED], default="DE")
+    capacity = IntegerField(_l("Capacity (empty: unlimited)"), [Optional()])
+    opens_local = DateTimeLocalField(_l("Registration opens (local time)"), [Optional()])
+    closes_local = DateTimeLocalField(_l("Registration closes (local time)"), [Optional()])
+    organiser_name = StringField(_l("Organiser name"), [SHOWN_REQUIRED])
+    organiser_email = EmailField(_l("Organiser email"), [SHOWN_REQUIRED])
     reminder_offsets = StringField(
-        "Reminders (days before, comma-separated)", [Optional()], default="7, 1"
+        _l("Reminders (days before, comma-separated)"), [Optional()], default="7, 1"
     )
     questions_json = TextAreaField(
-        "Questions (JSON)",
+        _l("Questions (JSON)"),
         [Optional()],
         description='[{"key": "dietary", "en": "Dietary needs", "de": "Ernährung", '
         '"choices": [{"value": "vegetarian", "en": "Vegetarian", "de": "Vegetarisch"}]}]',
@@ -205,7 +210,7 @@ class EventForm(FlaskForm):
 
 
 class CapacityForm(FlaskForm):
-    capacity = IntegerField("Capacity (empty: unlimited)", [Optional()])
+    capacity = IntegerField(_l("Capacity (empty: unlimited)"), [Optional()])
 
 
 class AttendeeFilterForm(FlaskForm):
@@ -213,14 +218,17 @@ class AttendeeFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(
-        "Status",
-        choices=[ANY, *[SelectChoice(status.value) for status in RegistrationStatus]],
+        _l("Status"),
+        choices=[
+            ANY,
+            *[SelectChoice(status.value, status.lazy_label) for status in RegistrationStatus],
+        ],
         validators=[Optional()],
     )
-    country = SelectField("Country", validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
     stage = SelectField(
-        "Company stage",
-        choices=[ANY, *[SelectChoice(stage.value) for stage in Stage]],
+        _l("Company stage"),
+        choices=[ANY, *[SelectChoice(stage.value, stage.lazy_label) for stage in Stage]],
         validators=[Optional()],
     )
 

@@ -130,29 +130,31 @@ def schedule_refusals(details: EventDetails) -> list[Refused]:
 def question_refusals(questions: Any) -> list[Refused]:
     """Questions as staff write them: a list of ``{key, en, de, required, choices}``."""
 
-    def refused(message: str, **params: Any) -> list[Refused]:
+    def refused(message: Any, **params: Any) -> list[Refused]:
         return [Refused("invalid_questions", "questions", message, **params)]
 
     if not isinstance(questions, list):
-        return refused("Write a list of questions: [ {...}, {...} ].")
+        return refused(_l("Write a list of questions: [ {...}, {...} ]."))
     if len(questions) > MAX_QUESTIONS:
-        return refused("At most {limit} questions.", limit=MAX_QUESTIONS)
+        return refused(_l("At most {limit} questions."), limit=MAX_QUESTIONS)
     keys: set[str] = set()
     for number, question in enumerate(questions, start=1):
         if not isinstance(question, dict) or not isinstance(question.get("key"), str):
-            return refused('Question {number} needs a text "key".', number=number)
+            return refused(_l('Question {number} needs a text "key".'), number=number)
         if not question["key"].isidentifier() or question["key"] in keys:
             return refused(
-                "Question {number}: the key must be unique letters/digits/_.", number=number
+                _l("Question {number}: the key must be unique letters/digits/_."), number=number
             )
         keys.add(question["key"])
         if not isinstance(question.get("en"), str) or not question["en"].strip():
-            return refused('Question {number} needs an English text "en".', number=number)
+            return refused(_l('Question {number} needs an English text "en".'), number=number)
         choices = question.get("choices", [])
         if not isinstance(choices, list) or not all(
             isinstance(choice, dict) and isinstance(choice.get("value"), str) for choice in choices
         ):
-            return refused('Question {number}: choices are objects with a "value".', number=number)
+            return refused(
+                _l('Question {number}: choices are objects with a "value".'), number=number
+            )
     return []
 
 
