@@ -70,8 +70,6 @@ NOT_REACHED_BY_LINKS = {
     "api_timeline.Activities",
     "api_timeline.Contacts",
     "api_timeline.Tasks",
-    # A registrant's private link travels only by mail (the registrant's crawl starts there).
-    "manage.manage",
     # Calendar programs subscribe to these by their address (README, "Calendars").
     "calendar.feed",
     "calendar.event_file",
