@@ -56,7 +56,17 @@ def select_locale() -> str | None:
     remembered = request.cookies.get(LANGUAGE_COOKIE)
     if remembered in languages:
         return remembered
-    return request.accept_languages.best_match(languages)
+    return browser_language(languages)
+
+
+def browser_language(languages: list[str]) -> str | None:
+    """The first language the browser accepts, by quality, that we write: ``de-AT, en;q=0.5``
+    is German (an exact match for ``en`` does not beat a regional ``de``)."""
+    for value, _quality in request.accept_languages:
+        primary = value.replace("_", "-").split("-")[0].lower()
+        if primary in languages:
+            return primary
+    return None
 
 
 def remember_language(response: Response) -> Response:

@@ -32,7 +32,11 @@ def test_a_visitor_without_a_choice_reads_the_language_of_their_browser(
     assert (
         "Kommende Veranstaltungen" in client.get("/events/", headers={"Accept-Language": "de"}).text
     )
+    austrian = client.get("/events/", headers={"Accept-Language": "de-AT,en;q=0.5"}).text
+    assert "Kommende Veranstaltungen" in austrian
     assert "Upcoming events" in client.get("/events/", headers={"Accept-Language": "fr"}).text
+    british = client.get("/events/", headers={"Accept-Language": "en-GB,de;q=0.5"}).text
+    assert "Upcoming events" in british
     assert "Upcoming events" in client.get("/events/").text
 
 
