@@ -1,7 +1,7 @@
 """Blueprints, CLI groups and error pages, registered on the application in one place."""
 
 from flask import Flask, Response, current_app, render_template
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
@@ -36,13 +36,14 @@ from crm.partners import cli as partners_cli
 from crm.partners import routes as partners_routes
 from crm.privacy import cli as privacy_cli
 from crm.privacy import routes as privacy_routes
-from crm.problems import is_api_request, problem, refusal_problem
+from crm.problems import error_description, error_name, is_api_request, problem, refusal_problem
 from crm.refusals import Conflict, Refusals, Refused
 from crm.reminders import cli as reminders_cli
 from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
 from crm.unit_of_work import install as install_unit_of_work
 from crm.vocabulary.groups import group_label
+from crm.vocabulary.places import LANGUAGE_NAMES
 from crm.worker import worker
 
 DATABASE_RETRY_AFTER_SECONDS = 30
@@ -85,10 +86,16 @@ def register(app: Flask) -> None:
     app.cli.add_command(reminders_cli.reminders)
     app.cli.add_command(worker)
     app.before_request(refuse_nul_characters)
-    app.before_request(i18n.forget_cached_locale)
-    app.context_processor(lambda: {"Role": Role, "get_locale": get_locale})
-    app.add_template_filter(i18n.moment)
+    i18n.install(app)
     app.add_template_filter(group_label)
+    app.context_processor(
+        lambda: {
+            "Role": Role,
+            "get_locale": get_locale,
+            "error_name": error_name,
+            "language_name": LANGUAGE_NAMES.get,
+        }
+    )
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Refused, refused)
@@ -102,7 +109,10 @@ def register(app: Flask) -> None:
 def csrf_failed(error: CSRFError) -> Response | tuple[str, int]:
     if is_api_request():
         return problem(error)
-    return render_template("errors.html", error=error, message=error.description), 400
+    message = _(
+        "The form has expired or was sent from another site. Reload the page and try again."
+    )
+    return render_template("errors.html", error=error, message=message), 400
 
 
 def http_error(error: HTTPException) -> Response | tuple[str, int]:
@@ -111,7 +121,8 @@ def http_error(error: HTTPException) -> Response | tuple[str, int]:
         return database_unavailable(cause)
     if is_api_request():
         return problem(error)
-    return render_template("errors.html", error=error, message=error.description), error.code or 500
+    message = error_description(error)
+    return render_template("errors.html", error=error, message=message), error.code or 500
 
 
 def refused(error: Refused | Refusals) -> Response | tuple[str, int]:
@@ -135,14 +146,16 @@ def database_unavailable(error: BaseException) -> Response | tuple[str, int]:
     The request's unit of work rolls back, as for every answer from 400 on.
     """
     current_app.logger.warning("database unreachable: %s", error)
-    unavailable = http.ServiceUnavailable(
-        _("The service is briefly unavailable. Please try again in a minute."),
-        retry_after=DATABASE_RETRY_AFTER_SECONDS,
-    )
-    if is_api_request():
-        return problem(unavailable)
-    # Rendered without the context processors: Flask-Login's would load the signed-in user.
-    page = current_app.jinja_env.get_template("unavailable.html").render(
-        message=unavailable.description, get_locale=get_locale
-    )
+    # The visitor's language without asking the database for the signed-in staff member's.
+    with force_locale(i18n.visitor_language() or "en"):
+        unavailable = http.ServiceUnavailable(
+            _("The service is briefly unavailable. Please try again in a minute."),
+            retry_after=DATABASE_RETRY_AFTER_SECONDS,
+        )
+        if is_api_request():
+            return problem(unavailable)
+        # Rendered without the context processors: Flask-Login's would load the signed-in user.
+        page = current_app.jinja_env.get_template("unavailable.html").render(
+            message=unavailable.description, get_locale=get_locale
+        )
     return Response(page, 503, {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})

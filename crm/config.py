@@ -99,7 +99,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "LANGUAGES": ["en", "de"],
         "PUBLIC_BASE_URL": "http://localhost:8000",
-        "ORGANISER_NAME": "Saxony Trade & Invest (WFS)",
+        "ORGANISER_NAME": "Saxony Trade & Invest",
         "ORGANISER_EMAIL": "events@nuklid.example.org",
         "API_TITLE": "nukliD Lead Desk API",
         "API_VERSION": "v1",

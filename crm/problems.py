@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
@@ -10,6 +11,36 @@ from werkzeug.exceptions import HTTPException
 from crm.refusals import Conflict, Refusals, Refused, each_refusal
 
 PROBLEM_JSON = "application/problem+json"
+
+# What an error says to a person, in their language: its name and what happened, where the code
+# that raised it gave no words of its own.
+ERROR_WORDS: dict[int, tuple[Any, Any]] = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Not signed in"), _l("Please sign in first.")),
+    403: (_l("Forbidden"), _l("Your account may not do this.")),
+    404: (_l("Not found"), _l("There is nothing at this address.")),
+    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    409: (_l("Conflict"), _l("This conflicts with the current state of things.")),
+    410: (_l("Gone"), _l("This is no longer available.")),
+    413: (_l("Too large"), _l("What was sent is too large.")),
+    415: (_l("Unsupported media type"), _l("This address does not accept this kind of content.")),
+    422: (_l("Cannot be processed"), _l("Some of what was sent is not valid.")),
+    429: (_l("Too many requests"), _l("Too many requests: please wait a moment and try again.")),
+    500: (_l("Server error"), _l("Something went wrong on our side.")),
+}
+
+
+def error_name(error: HTTPException) -> str:
+    words = ERROR_WORDS.get(error.code or 500)
+    return str(words[0]) if words else str(error.name)
+
+
+def error_description(error: HTTPException) -> str:
+    """The error's own words if the code that raised it gave some, else the general ones."""
+    own = error.description
+    is_general = own == type(error).description or error.code in (429,) or own is None
+    words = ERROR_WORDS.get(error.code or 500)
+    return str(words[1]) if is_general and words else str(own)
 
 
 class ProblemSchema(Schema):
@@ -56,7 +87,7 @@ def problem(error: HTTPException) -> Response:
         "type": "about:blank",
         "title": error.name,
         "status": error.code,
-        "detail": data.get("message") or error.description,
+        "detail": str(data.get("message") or error_description(error)),
     }
     if "messages" in data:
         body["errors"] = data["messages"]

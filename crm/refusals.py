@@ -14,22 +14,28 @@ from typing import Any
 class Refused(Exception):
     """A request a business rule does not allow.
 
-    ``message`` is a template filled with ``params`` (``"Between {min} and {max}."``); ``field``
-    names the input at fault in the service's own terms (``owner_id``, ``country``), or is None
-    when the refusal concerns the request as a whole.
+    ``message`` is a template filled with ``params`` (``"Between {min} and {max}."``), usually a
+    ``lazy_gettext`` string, so that it is read in the language of whoever is shown the refusal
+    (a number among the params is best a ``crm.i18n.lazy_number``); ``field`` names the input at
+    fault in the service's own terms (``owner_id``, ``country``), or is None when the refusal
+    concerns the request as a whole.
     """
 
-    def __init__(self, code: str, field: str | None, message: str, **params: Any) -> None:
+    def __init__(self, code: str, field: str | None, message: Any, **params: Any) -> None:
         self.code = code
         self.field = field
         self.template = message
         self.params = params
         self.facts: dict[str, Any] = {}  # more for the doors to show, e.g. the duplicates' ids
-        super().__init__(self.message)
+        super().__init__(code)
 
     @property
     def message(self) -> str:
-        return self.template.format(**self.params) if self.params else self.template
+        template = str(self.template)
+        return template.format(**self.params) if self.params else template
+
+    def __str__(self) -> str:
+        return self.message
 
     def __repr__(self) -> str:
         return f"Refused({self.code!r}, field={self.field!r})"
@@ -45,7 +51,10 @@ class Refusals(Exception):
 
     def __init__(self, refusals: Iterable[Refused]) -> None:
         self.refusals = list(refusals)
-        super().__init__("; ".join(refusal.message for refusal in self.refusals))
+        super().__init__(*(refusal.code for refusal in self.refusals))
+
+    def __str__(self) -> str:
+        return "; ".join(refusal.message for refusal in self.refusals)
 
     def __iter__(self) -> Iterator[Refused]:
         return iter(self.refusals)

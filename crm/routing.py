@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlencode
 
 from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 
 DATABASE_INTEGER_MAX = 2**31 - 1
@@ -33,7 +34,7 @@ def refuse_nul_characters() -> None:
         )
     )
     if has_nul:
-        abort(400, "The request contains a NUL character, which no field accepts.")
+        abort(400, _("The request contains a NUL character, which no field accepts."))
 
 
 View = TypeVar("View", bound=Callable[..., Any])

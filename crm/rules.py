@@ -4,6 +4,9 @@ range, dates and moments the databases can hold. Each returns the refusal, or No
 import re
 from datetime import UTC, date, datetime
 
+from flask_babel import lazy_gettext as _
+
+from crm.i18n import lazy_number
 from crm.refusals import Refused
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -16,13 +19,15 @@ LINK_OR_ADDRESS = re.compile(
 
 def required_text(field: str, value: str | None) -> Refused | None:
     if not (value or "").strip():
-        return Refused("required", field, "This field is required.")
+        return Refused("required", field, _("This field is required."))
     return None
 
 
 def bounded_text(field: str, value: str | None, limit: int) -> Refused | None:
     if value is not None and len(value) > limit:
-        return Refused("too_long", field, "At most {limit} characters.", limit=limit)
+        return Refused(
+            "too_long", field, _("At most {limit} characters."), limit=lazy_number(limit)
+        )
     return None
 
 
@@ -33,13 +38,19 @@ def plain_name(field: str, value: str | None) -> Refused | None:
     would let strangers send a message of their choosing from the organisation's sender.
     """
     if value and LINK_OR_ADDRESS.search(value):
-        return Refused("link_in_name", field, "A name cannot contain web or mail addresses.")
+        return Refused("link_in_name", field, _("A name cannot contain web or mail addresses."))
     return None
 
 
 def number_within(field: str, value: int | None, high: int, low: int = 0) -> Refused | None:
     if value is not None and not low <= value <= high:
-        return Refused("out_of_range", field, "Between {low:,} and {high:,}.", low=low, high=high)
+        return Refused(
+            "out_of_range",
+            field,
+            _("Between {low} and {high}."),
+            low=lazy_number(low),
+            high=lazy_number(high),
+        )
     return None
 
 
@@ -47,7 +58,7 @@ def _year_refusal(field: str) -> Refused:
     return Refused(
         "out_of_range",
         field,
-        "Give a date between {first} and {last}.",
+        _("Give a date between {first} and {last}."),
         first=FIRST_YEAR,
         last=LAST_YEAR,
     )

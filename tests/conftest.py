@@ -15,6 +15,8 @@ import psycopg
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, make_url, text
@@ -31,6 +33,23 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "CRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 TEST_PASSWORD = "correct horse battery"
+CATALOGUES = Path(__file__).resolve().parent.parent / "crm" / "translations"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The pages read the compiled catalogues: compile any that are older than their .po file
+    (``bash scripts/translations compile`` does the same), each written whole and then moved into
+    place, so that parallel workers never read half a file."""
+    for source in CATALOGUES.glob("*/LC_MESSAGES/messages.po"):
+        compiled = source.with_suffix(".mo")
+        if compiled.exists() and compiled.stat().st_mtime >= source.stat().st_mtime:
+            continue
+        with source.open("rb") as po:
+            catalogue = read_po(po)
+        partial = compiled.with_name(f".{uuid.uuid4().hex}.mo")
+        with partial.open("wb") as mo:
+            write_mo(mo, catalogue)
+        partial.replace(compiled)
 
 
 def database_kinds() -> list[str]:

@@ -73,7 +73,6 @@ NOT_REACHED_BY_LINKS = {
     # A registrant's private link travels only by mail (the registrant's crawl starts there);
     # it redirects to the page of the registration, at an address without the token.
     "manage.open_link",
-    "manage.manage",
     # Calendar programs subscribe to these by their address (README, "Calendars").
     "calendar.feed",
     "calendar.event_file",

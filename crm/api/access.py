@@ -6,6 +6,7 @@ from functools import wraps
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from flask import g, request
+from flask_babel import gettext
 from flask_login import current_user
 from flask_smorest import abort as smorest_abort
 
@@ -41,7 +42,7 @@ def identify_caller() -> ApiCaller | None:
         kind, _, plain = header.partition(" ")
         token = find_live_token(plain.strip()) if kind.lower() == "bearer" else None
         if token is None:
-            abort(401, message="The bearer token is missing, unknown or revoked.")
+            abort(401, message=gettext("The bearer token is missing, unknown or revoked."))
         return ApiCaller(token.user, token.scope, is_token=True)
     if current_user.is_authenticated:
         return ApiCaller(current_user._get_current_object(), ApiScope.write, is_token=False)
@@ -56,12 +57,12 @@ def api_access(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
             caller = identify_caller()
             if caller is None:
-                abort(401, message="Log in or send 'Authorization: Bearer <token>'.")
+                abort(401, message=gettext("Log in or send 'Authorization: Bearer <token>'."))
             is_write = request.method not in SAFE_METHODS
             if is_write and caller.scope is ApiScope.read:
-                abort(403, message="This token may only read.")
+                abort(403, message=gettext("This token may only read."))
             if not caller.user.has_role(role):
-                abort(403, message=f"This needs the {role.name} role.")
+                abort(403, message=gettext("This needs the %(role)s role.", role=role.label))
             if is_write and not caller.is_token:
                 csrf.protect()
             g.api_caller = caller

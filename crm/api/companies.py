@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
+from flask_babel import gettext
 from marshmallow import fields, validate
 
 from crm.api.access import BEARER_SECURITY, abort, api_access
@@ -63,7 +64,7 @@ def list_filters(args: dict[str, Any]) -> CompanyFilters:
 def company_or_404(company_id: int) -> Company:
     company = services.company_by_id(company_id)
     if company is None:
-        abort(404, message=f"No company {company_id}.")
+        abort(404, message=gettext("No company %(id)d.", id=company_id))
     return company
 
 

@@ -5,6 +5,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import gettext
 
 from crm.api.access import BEARER_SECURITY, abort, api_access
 from crm.api.blueprint import Blueprint
@@ -46,7 +47,7 @@ def published_event(slug: str, *, include_drafts: bool = False) -> Event:
     """The published or cancelled event with this slug, or a 404 problem; drafts when asked."""
     event = planning.event_by_slug(slug, include_drafts=include_drafts)
     if event is None:
-        abort(404, message=f"No event '{slug}'.")
+        abort(404, message=gettext("No event '%(slug)s'.", slug=slug))
     return event
 
 

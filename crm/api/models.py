@@ -1,17 +1,22 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.db import utcnow
 from crm.extensions import Model
+from crm.i18n import Labelled, name_members
 
 
-class ApiScope(enum.Enum):
+class ApiScope(Labelled, enum.Enum):
     read = "read"
     write = "write"
+
+
+name_members({ApiScope.read: _l("read"), ApiScope.write: _l("write")})
 
 
 class ApiToken(Model):

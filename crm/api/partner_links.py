@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
+from flask_babel import gettext
 
 from crm.api.access import BEARER_SECURITY, abort, api_access
 from crm.api.blueprint import Blueprint
@@ -58,5 +59,5 @@ class PartnerLinkStatus(MethodView):
         ``introduced`` is reached only by the introduction mail from the staff pages."""
         link = db.session.get(PartnerLink, link_id)
         if link is None:
-            abort(404, message=f"No partner link {link_id}.")
+            abort(404, message=gettext("No partner link %(id)d.", id=link_id))
         return services.change_link_status(link, data["status"], g.api_caller.user)

@@ -4,6 +4,7 @@ both call ``crm.events.services.register``."""
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from crm.api.access import BEARER_SECURITY, api_access
 from crm.api.blueprint import Blueprint
@@ -27,7 +28,7 @@ blueprint = Blueprint(
     description="Event registrations",
 )
 
-RECEIVED = (
+RECEIVED = _l(
     "Received. A message to the address given confirms the registration (or the place on the "
     "waiting list) with the private link; an address registered already gets that link again."
 )
@@ -68,7 +69,7 @@ class Registrations(MethodView):
         """
         event = published_event(slug)
         services.register(event, details_from(request))
-        return {"event": event.slug, "detail": RECEIVED}
+        return {"event": event.slug, "detail": str(RECEIVED)}
 
     @blueprint.doc(security=BEARER_SECURITY)
     @blueprint.arguments(RegistrationListArgs, location="query")

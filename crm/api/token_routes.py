@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -29,7 +30,10 @@ def index() -> ResponseReturnValue:
         token, plain = issue_token(
             form.name.data or "", ApiScope(form.scope.data), user, by=current_user
         )
-        flash(f"Token '{token.name}' created. Copy it now: it is not shown again.", "success")
+        flash(
+            _("Token '%(name)s' created. Copy it now: it is not shown again.", name=token.name),
+            "success",
+        )
         # An empty form, so that a second click does not make a second token by accident.
         form = TokenForm(formdata=None)
         form.user_id.choices = user_choices
@@ -43,5 +47,5 @@ def index() -> ResponseReturnValue:
 def revoke(token_id: int) -> ResponseReturnValue:
     token = db.session.get(ApiToken, token_id) or abort(404)
     revoke_token(token)
-    flash(f"Token '{token.name}' revoked.", "success")
+    flash(_("Token '%(name)s' revoked.", name=token.name), "success")
     return redirect(url_for("api_tokens.index"))

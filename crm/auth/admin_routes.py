@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from crm.auth.access import role_required
 from crm.auth.forms import UserForm
@@ -28,7 +29,7 @@ def index() -> ResponseReturnValue:
         except Refusals as error:
             show_refusals(form, error)
         else:
-            flash(f"Account for {user.email} created.", "success")
+            flash(_("Account for %(email)s created.", email=user.email), "success")
             return redirect(url_for("users.index"))
     users = accounts()
     status = 422 if form.errors else 200

@@ -13,15 +13,20 @@ from wtforms.validators import DataRequired, Email, Length
 
 from crm.auth.models import Role
 from crm.auth.passwords import MINIMUM_LENGTH
-from crm.vocabulary.places import time_zone_names
+from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES, time_zone_names
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
 
 
 class AccountForm(FlaskForm):
+    language = SelectField(
+        _l("Your language"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        description=_l("The staff pages and the mail you get from the Lead Desk use it."),
+    )
     timezone = SelectField(
         _l("Your time zone"),
         description=_l("Times on the staff pages are shown and entered in this zone."),
@@ -44,9 +49,11 @@ class PasswordChangeForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    role = SelectField("Role", choices=[SelectChoice(role.name) for role in Role])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(role.name, role.lazy_label) for role in Role]
+    )
     password = PasswordField(
-        "Initial password", validators=[DataRequired(), Length(min=MINIMUM_LENGTH, max=1000)]
+        _l("Initial password"), validators=[DataRequired(), Length(min=MINIMUM_LENGTH, max=1000)]
     )

@@ -1,17 +1,20 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.db import utcnow
 from crm.extensions import Model
+from crm.i18n import Labelled, name_members
 
 OFFICE_TIMEZONE = "Europe/Berlin"
+STAFF_LANGUAGE = "en"
 
 
-class Role(enum.Enum):
+class Role(Labelled, enum.Enum):
     """Staff roles, each including the rights of the ones below it."""
 
     viewer = 1
@@ -22,9 +25,15 @@ class Role(enum.Enum):
         return self.value >= other.value
 
 
+name_members({Role.viewer: _l("viewer"), Role.staff: _l("staff"), Role.admin: _l("admin")})
+
+
 class User(UserMixin, Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint("language IN ('en', 'de')", name="language_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -37,6 +46,10 @@ class User(UserMixin, Model):
     # The IANA zone in which the person reads and enters times on the staff pages.
     timezone: Mapped[str] = mapped_column(
         String(64), default=OFFICE_TIMEZONE, server_default=OFFICE_TIMEZONE
+    )
+    # The language of the staff pages and of the mail the person gets (the daily digest).
+    language: Mapped[str] = mapped_column(
+        String(2), default=STAFF_LANGUAGE, server_default=STAFF_LANGUAGE
     )
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

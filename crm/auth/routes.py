@@ -7,7 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.auth.forms import AccountForm, LoginForm, PasswordChangeForm
-from crm.auth.services import authenticate, change_password, change_timezone
+from crm.auth.services import authenticate, change_password, change_settings
 from crm.auth.sessions import end_other_sessions, end_session, start_session
 from crm.extensions import limiter
 from crm.forms import show_refusals
@@ -79,8 +79,8 @@ def account() -> ResponseReturnValue:
     form = AccountForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            change_timezone(current_user, form.timezone.data)
-        except Refused as error:
+            change_settings(current_user, form.timezone.data, form.language.data)
+        except (Refused, Refusals) as error:
             show_refusals(form, error)
         else:
             flash(_("Your settings are saved."), "success")

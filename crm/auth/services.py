@@ -1,7 +1,7 @@
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.auth.models import Role, User
@@ -10,7 +10,7 @@ from crm.db import utcnow
 from crm.extensions import db
 from crm.limits import count_login_failure, forget_login_failures, is_login_throttled
 from crm.refusals import Refused, refuse_any
-from crm.vocabulary.places import is_time_zone
+from crm.vocabulary.places import LANGUAGES, is_time_zone
 
 MAXIMUM_PASSWORD_LENGTH = 1000
 NAME_LENGTH = User.name.type.length
@@ -21,7 +21,7 @@ def normalise_email(email: str) -> str:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
         raise Refused(
-            "invalid_email", "email", "Not a valid email address: {why}", why=error
+            "invalid_email", "email", _l("Not a valid email address: {why}"), why=error
         ) from error
 
 
@@ -30,7 +30,7 @@ def password_refusal(password: str, field: str = "password") -> Refused | None:
         return Refused(
             "password_length",
             field,
-            "The password must have at least {low} characters (and at most {high}).",
+            _l("The password must have at least {low} characters (and at most {high})."),
             low=MINIMUM_LENGTH,
             high=MAXIMUM_PASSWORD_LENGTH,
         )
@@ -40,10 +40,10 @@ def password_refusal(password: str, field: str = "password") -> Refused | None:
 def create_user(email: str, name: str, role: Role, password: str) -> User:
     refusals = [password_refusal(password)]
     if not name.strip():
-        refusals.append(Refused("required", "name", "A name is required."))
+        refusals.append(Refused("required", "name", _l("A name is required.")))
     elif len(name.strip()) > NAME_LENGTH:
         refusals.append(
-            Refused("too_long", "name", "At most {limit} characters.", limit=NAME_LENGTH)
+            Refused("too_long", "name", _l("At most {limit} characters."), limit=NAME_LENGTH)
         )
     try:
         email = normalise_email(email)
@@ -55,7 +55,7 @@ def create_user(email: str, name: str, role: Role, password: str) -> User:
                 Refused(
                     "email_taken",
                     "email",
-                    "A user with the email {email} exists already.",
+                    _l("A user with the email {email} exists already."),
                     email=email,
                 )
             )
@@ -78,15 +78,25 @@ def enabled_accounts() -> list[User]:
     return list(db.session.scalars(select(User).where(User.is_enabled).order_by(User.name)))
 
 
-def change_timezone(user: User, timezone: str) -> None:
+def change_settings(user: User, timezone: str, language: str) -> None:
+    """The zone and the language a staff member reads (and gets mail) in."""
+    refusals = []
     if not is_time_zone(timezone):
-        raise Refused(
-            "unknown_time_zone",
-            "timezone",
-            "{zone!r} is not a time zone such as Europe/Berlin.",
-            zone=timezone,
+        refusals.append(
+            Refused(
+                "unknown_time_zone",
+                "timezone",
+                _l("{zone!r} is not a time zone such as Europe/Berlin."),
+                zone=timezone,
+            )
         )
+    if language not in LANGUAGES:
+        refusals.append(
+            Refused("unknown_language", "language", _l("Please choose English or German."))
+        )
+    refuse_any(refusals)
     user.timezone = timezone
+    user.language = language
     db.session.flush()
 
 
@@ -122,7 +132,9 @@ def authenticate(email: str, password: str, address: str) -> User | None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Set a new password; the current one is needed. The caller ends the other sessions."""
     if not verify_password(user.password_hash, current_password):
-        raise Refused("wrong_password", "current_password", _("This is not your current password."))
+        raise Refused(
+            "wrong_password", "current_password", _l("This is not your current password.")
+        )
     refuse_any(refusal for refusal in [password_refusal(new_password, "new_password")] if refusal)
     user.password_hash = hash_password(new_password)
     db.session.flush()

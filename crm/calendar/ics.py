@@ -10,6 +10,7 @@ from enum import Enum
 
 import icalendar
 from flask import current_app
+from flask_babel import gettext
 
 from crm.db import utcnow
 from crm.events.models import Event, Registration
@@ -110,7 +111,7 @@ def invitation_for(
 def listing_of(events: Iterable[Event]) -> icalendar.Calendar:
     """A PUBLISH calendar of events; DTSTAMP is the last change so the file is reproducible."""
     calendar = new_calendar(CalendarMethod.publish)
-    calendar.add("x-wr-calname", "nukliD cluster events")
+    calendar.add("x-wr-calname", gettext("nukliD cluster events"))
     for event in events:
         component = event_component(
             event, uid=event_uid(event), sequence=event.sequence, stamp=event.updated_at

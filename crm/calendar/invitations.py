@@ -7,6 +7,7 @@ from crm.calendar.ics import CalendarMethod, invitation_for
 from crm.events.models import Registration
 from crm.extensions import db
 from crm.mail.models import OutboxMessage
+from crm.vocabulary.places import language_or_default
 
 
 def invitation_text(message: OutboxMessage) -> str | None:
@@ -22,6 +23,6 @@ def invitation_text(message: OutboxMessage) -> str | None:
         else registration.sequence
     )
     method = CalendarMethod(message.calendar_method)
-    with force_locale(registration.language):  # the event's texts in the registrant's language
+    with force_locale(language_or_default(registration.language)):  # the registrant's language
         text: bytes = invitation_for(registration, method, sequence).to_ical()
     return text.decode()

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from flask import Blueprint, Response, abort, request
+from flask_babel import gettext as _
 
 from crm.calendar.ics import listing_of
 from crm.events.models import Event, EventStatus
@@ -30,7 +31,7 @@ def calendar_response(events: Sequence[Event], filename: str) -> Response:
 def event_file(slug: str) -> Response:
     event = event_by_slug(slug)
     if event is None or event.status is not EventStatus.published:
-        abort(404, description="There is no published event at this address.")
+        abort(404, description=_("There is no published event at this address."))
     return calendar_response([event], f"{event.slug}.ics")
 
 

@@ -1,7 +1,6 @@
 """Forms: public registration (in the visitor's language), manage answers, staff event editing."""
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,13 +26,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.events.models import DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR, Event, RegistrationStatus
 from crm.forms import SHOWN_REQUIRED, GroupedCheckboxesField
+from crm.i18n import ORGANISATION
 from crm.leads.models import Stage
 from crm.partners.models import Partner
 from crm.vocabulary.groups import grouped_choices
 from crm.vocabulary.models import Capability
 from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES, country_names, time_zone_names
 
-ANY = SelectChoice("", "any")
+ANY = SelectChoice("", _l("any"))
 
 
 def country_choices(language: str) -> list[SelectChoice]:
@@ -45,14 +45,14 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def question_field(question: dict[str, Any], language: str, t: Callable[..., str]) -> Field:
+def question_field(question: dict[str, Any], language: str) -> Field:
     """A field for one of the event's questions; events.services judges the answer."""
     label = question.get(language) or question.get("en") or question["key"]
     marks = [SHOWN_REQUIRED] if question.get("required") else []
     choices = question.get("choices") or []
     if not choices:
         return StringField(label, marks)
-    options = [SelectChoice("", t("choose"))] + [
+    options = [SelectChoice("", _l("Please choose"))] + [
         SelectChoice(choice["value"], choice.get(language) or choice.get("en") or choice["value"])
         for choice in choices
     ]
@@ -78,52 +78,58 @@ class RegistrationForm(FlaskForm):
     pass
 
 
-def answers_form_class(event: Event, language: str, t: Callable[..., str]) -> type[FlaskForm]:
+def answers_form_class(event: Event, language: str) -> type[FlaskForm]:
     form_class = type("EventAnswersForm", (AnswersForm,), {})
     for question in event.questions:
-        setattr(form_class, question_field_name(question), question_field(question, language, t))
+        setattr(form_class, question_field_name(question), question_field(question, language))
     return form_class
 
 
 def registration_form_class(
     event: Event,
     language: str,
-    t: Callable[..., str],
     capabilities: list[Capability],
     partners: list[Partner],
 ) -> type[FlaskForm]:
     """The registration form for one event, labelled and worded in ``language``; it reads the
     answers, events.services judges them."""
     fields: dict[str, Field] = {
-        "name": StringField(t("name"), [SHOWN_REQUIRED]),
-        "email": EmailField(t("email"), [SHOWN_REQUIRED]),
-        "company": StringField(t("company"), [SHOWN_REQUIRED]),
-        "position": StringField(t("position")),
+        "name": StringField(_l("Name"), [SHOWN_REQUIRED]),
+        "email": EmailField(_l("Email"), [SHOWN_REQUIRED]),
+        "company": StringField(_l("Company"), [SHOWN_REQUIRED]),
+        "position": StringField(_l("Position")),
         "country": SelectField(
-            t("country"),
+            _l("Country"),
             [SHOWN_REQUIRED],
-            choices=[SelectChoice("", t("choose")), *country_choices(language)],
+            choices=[SelectChoice("", _l("Please choose")), *country_choices(language)],
         ),
         "language": SelectField(
-            t("language"),
+            _l("Language for mail"),
             choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             default=language,
         ),
         "needs": GroupedCheckboxesField(
-            t("needs"),
+            _l("What your company needs"),
             choices=grouped_choices(capabilities, language),
             validate_choice=False,
         ),
         "partners": CheckboxesField(
-            t("partners"),
+            _l("Cluster partners you would like to meet"),
             choices=[SelectChoice(partner.slug, partner.name) for partner in partners],
             validate_choice=False,
         ),
-        "consent": BooleanField(t("consent"), [SHOWN_REQUIRED]),
+        "consent": BooleanField(
+            _l(
+                "I agree that %(organisation)s stores and processes my details to run this "
+                "event and to follow up on my company's interest in the nukliD cluster.",
+                organisation=ORGANISATION,
+            ),
+            [SHOWN_REQUIRED],
+        ),
     }
     form_class = type("EventRegistrationForm", (RegistrationForm,), fields)
     for question in event.questions:
-        setattr(form_class, question_field_name(question), question_field(question, language, t))
+        setattr(form_class, question_field_name(question), question_field(question, language))
     return form_class
 
 
@@ -141,7 +147,7 @@ def parse_days(raw: str) -> list[int]:
     """``"7, 1"`` → ``[7, 1]``."""
     parts = [part.strip() for part in raw.split(",") if part.strip()]
     if not all(part.isdigit() for part in parts):
-        raise ValidationError("Whole numbers of days, e.g. 7, 1.")
+        raise ValidationError(_l("Whole numbers of days, e.g. 7, 1."))
     return [int(part) for part in parts]
 
 
@@ -155,22 +161,25 @@ class EventForm(FlaskForm):
     title_en = StringField(_l("Title (English)"))
     title_de = StringField(_l("Title (German)"))
     slug = StringField(
-        "Web address (slug)", [SHOWN_REQUIRED], filters=[lower_case], description="e.g. forum-2027"
+        _l("Web address (slug)"),
+        [SHOWN_REQUIRED],
+        filters=[lower_case],
+        description=_l("e.g. forum-2027"),
     )
     description_en = TextAreaField(_l("Description (English)"))
     description_de = TextAreaField(_l("Description (German)"))
-    is_all_day = BooleanField("All-day event (dates only)")
-    starts_on = DateField("First day", [Optional()])
-    ends_on = DateField("Last day", [Optional()])
-    starts_local = DateTimeLocalField("Starts (local time)", [Optional()])
-    ends_local = DateTimeLocalField("Ends (local time)", [Optional()])
-    timezone = SelectField("Time zone", default="Europe/Berlin")
+    is_all_day = BooleanField(_l("All-day event (dates only)"))
+    starts_on = DateField(_l("First day"), [Optional()])
+    ends_on = DateField(_l("Last day"), [Optional()])
+    starts_local = DateTimeLocalField(_l("Starts (local time)"), [Optional()])
+    ends_local = DateTimeLocalField(_l("Ends (local time)"), [Optional()])
+    timezone = SelectField(_l("Time zone"), default="Europe/Berlin")
     venue_en = StringField(_l("Venue (English)"))
     venue_de = StringField(_l("Venue (German)"))
-    address = StringField("Address")
-    city = StringField("City", [SHOWN_REQUIRED])
-    country = SelectField("Country", [SHOWN_REQUIRED], default="DE")
-    capacity = IntegerField("Capacity (empty: unlimited)", [Optional()])
+    address = StringField(_l("Address"))
+    city = StringField(_l("City"), [SHOWN_REQUIRED])
+    country = SelectField(_l("Country"), [SHOWN_REQUIRED], default="DE")
+    capacity = IntegerField(_l("Capacity (empty: unlimited)"), [Optional()])
     public_registrations_per_hour = IntegerField(
         _l("Public registrations per hour"),
         [Optional()],
@@ -180,15 +189,15 @@ class EventForm(FlaskForm):
             "are refused for a while (each one sends mail). Staff can always add people."
         ),
     )
-    opens_local = DateTimeLocalField("Registration opens (local time)", [Optional()])
-    closes_local = DateTimeLocalField("Registration closes (local time)", [Optional()])
-    organiser_name = StringField("Organiser name", [SHOWN_REQUIRED])
-    organiser_email = EmailField("Organiser email", [SHOWN_REQUIRED])
+    opens_local = DateTimeLocalField(_l("Registration opens (local time)"), [Optional()])
+    closes_local = DateTimeLocalField(_l("Registration closes (local time)"), [Optional()])
+    organiser_name = StringField(_l("Organiser name"), [SHOWN_REQUIRED])
+    organiser_email = EmailField(_l("Organiser email"), [SHOWN_REQUIRED])
     reminder_offsets = StringField(
-        "Reminders (days before, comma-separated)", [Optional()], default="7, 1"
+        _l("Reminders (days before, comma-separated)"), [Optional()], default="7, 1"
     )
     questions_json = TextAreaField(
-        "Questions (JSON)",
+        _l("Questions (JSON)"),
         [Optional()],
         description='[{"key": "dietary", "en": "Dietary needs", "de": "Ernährung", '
         '"choices": [{"value": "vegetarian", "en": "Vegetarian", "de": "Vegetarisch"}]}]',
@@ -214,7 +223,7 @@ class EventForm(FlaskForm):
 
 
 class CapacityForm(FlaskForm):
-    capacity = IntegerField("Capacity (empty: unlimited)", [Optional()])
+    capacity = IntegerField(_l("Capacity (empty: unlimited)"), [Optional()])
 
 
 class AttendeeFilterForm(FlaskForm):
@@ -222,14 +231,17 @@ class AttendeeFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(
-        "Status",
-        choices=[ANY, *[SelectChoice(status.value) for status in RegistrationStatus]],
+        _l("Status"),
+        choices=[
+            ANY,
+            *[SelectChoice(status.value, status.lazy_label) for status in RegistrationStatus],
+        ],
         validators=[Optional()],
     )
-    country = SelectField("Country", validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
     stage = SelectField(
-        "Company stage",
-        choices=[ANY, *[SelectChoice(stage.value) for stage in Stage]],
+        _l("Company stage"),
+        choices=[ANY, *[SelectChoice(stage.value, stage.lazy_label) for stage in Stage]],
         validators=[Optional()],
     )
 

@@ -4,6 +4,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from crm.db import utcnow
 from crm.extensions import Model, db
+from crm.i18n import Labelled, name_members
 from crm.leads.models import Company, Contact
 from crm.partners.models import Partner
 from crm.vocabulary.models import Capability
@@ -36,10 +39,19 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
-class EventStatus(enum.Enum):
+class EventStatus(Labelled, enum.Enum):
     draft = "draft"
     published = "published"
     cancelled = "cancelled"
+
+
+name_members(
+    {
+        EventStatus.draft: _l("draft"),
+        EventStatus.published: _l("published"),
+        EventStatus.cancelled: _p("event", "cancelled"),
+    }
+)
 
 
 class Event(Model):
@@ -146,10 +158,19 @@ def keep_sort_moment(mapper: Mapper[Event], connection: Connection, event: Event
     event.sort_at = event.begins_at
 
 
-class RegistrationStatus(enum.Enum):
+class RegistrationStatus(Labelled, enum.Enum):
     confirmed = "confirmed"
     waitlisted = "waitlisted"
     cancelled = "cancelled"
+
+
+name_members(
+    {
+        RegistrationStatus.confirmed: _l("confirmed"),
+        RegistrationStatus.waitlisted: _l("on the waiting list"),
+        RegistrationStatus.cancelled: _p("registration", "cancelled"),
+    }
+)
 
 
 registration_needs = Table(

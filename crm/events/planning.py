@@ -8,6 +8,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from crm.db import utcnow
@@ -122,49 +123,55 @@ def schedule_refusals(details: EventDetails) -> list[Refused]:
         if details.starts_on is None or details.ends_on is None:
             return [
                 Refused(
-                    "dates_missing", "ends_on", "An all-day event needs its first and last day."
+                    "dates_missing", "ends_on", _l("An all-day event needs its first and last day.")
                 )
             ]
         if details.ends_on < details.starts_on:
             return [
                 Refused(
-                    "ends_before_start", "ends_on", "The last day cannot be before the first day."
+                    "ends_before_start",
+                    "ends_on",
+                    _l("The last day cannot be before the first day."),
                 )
             ]
     else:
         if details.starts_at is None or details.ends_at is None:
-            return [Refused("times_missing", "ends_at", "A timed event needs its start and end.")]
+            return [
+                Refused("times_missing", "ends_at", _l("A timed event needs its start and end."))
+            ]
         if details.ends_at <= details.starts_at:
-            return [Refused("ends_before_start", "ends_at", "The end must be after the start.")]
+            return [Refused("ends_before_start", "ends_at", _l("The end must be after the start."))]
     return []
 
 
 def question_refusals(questions: Any) -> list[Refused]:
     """Questions as staff write them: a list of ``{key, en, de, required, choices}``."""
 
-    def refused(message: str, **params: Any) -> list[Refused]:
+    def refused(message: Any, **params: Any) -> list[Refused]:
         return [Refused("invalid_questions", "questions", message, **params)]
 
     if not isinstance(questions, list):
-        return refused("Write a list of questions: [ {...}, {...} ].")
+        return refused(_l("Write a list of questions: [ {...}, {...} ]."))
     if len(questions) > MAX_QUESTIONS:
-        return refused("At most {limit} questions.", limit=MAX_QUESTIONS)
+        return refused(_l("At most {limit} questions."), limit=MAX_QUESTIONS)
     keys: set[str] = set()
     for number, question in enumerate(questions, start=1):
         if not isinstance(question, dict) or not isinstance(question.get("key"), str):
-            return refused('Question {number} needs a text "key".', number=number)
+            return refused(_l('Question {number} needs a text "key".'), number=number)
         if not question["key"].isidentifier() or question["key"] in keys:
             return refused(
-                "Question {number}: the key must be unique letters/digits/_.", number=number
+                _l("Question {number}: the key must be unique letters/digits/_."), number=number
             )
         keys.add(question["key"])
         if not isinstance(question.get("en"), str) or not question["en"].strip():
-            return refused('Question {number} needs an English text "en".', number=number)
+            return refused(_l('Question {number} needs an English text "en".'), number=number)
         choices = question.get("choices", [])
         if not isinstance(choices, list) or not all(
             isinstance(choice, dict) and isinstance(choice.get("value"), str) for choice in choices
         ):
-            return refused('Question {number}: choices are objects with a "value".', number=number)
+            return refused(
+                _l('Question {number}: choices are objects with a "value".'), number=number
+            )
     return []
 
 
@@ -185,35 +192,41 @@ def event_refusals(details: EventDetails, event: Event | None) -> list[Refused]:
             Refused(
                 "invalid_slug",
                 "slug",
-                "Use lower-case letters, digits and hyphens only, starting with a letter or "
-                "digit, at most 120.",
+                _l(
+                    "Use lower-case letters, digits and hyphens only, starting with a letter or "
+                    "digit, at most 120."
+                ),
             )
         )
     else:
         other = db.session.scalar(select(Event).where(Event.slug == details.slug))
         if other is not None and other is not event:
             refusals.append(
-                Refused("slug_taken", "slug", "Another event already uses this web address.")
+                Refused("slug_taken", "slug", _l("Another event already uses this web address."))
             )
     if not is_time_zone(details.timezone):
         refusals.append(
-            Refused("unknown_time_zone", "timezone", "Not an IANA time zone such as Europe/Berlin.")
+            Refused(
+                "unknown_time_zone", "timezone", _l("Not an IANA time zone such as Europe/Berlin.")
+            )
         )
     if not is_country(details.country):
         refusals.append(
-            Refused("unknown_country", "country", "Use the two-letter country code, e.g. DE.")
+            Refused("unknown_country", "country", _l("Use the two-letter country code, e.g. DE."))
         )
     try:
         validate_email(details.organiser_email.strip(), check_deliverability=False)
     except EmailNotValidError:
-        refusals.append(Refused("invalid_email", "organiser_email", "Not a valid email address."))
+        refusals.append(
+            Refused("invalid_email", "organiser_email", _l("Not a valid email address."))
+        )
     offsets = details.reminder_offsets_days
     if len(offsets) > MAX_REMINDERS or not all(0 < days <= MAX_REMINDER_DAYS for days in offsets):
         refusals.append(
             Refused(
                 "invalid_reminders",
                 "reminder_offsets_days",
-                "At most {count} whole numbers of days between 1 and {days}, e.g. 7, 1.",
+                _l("At most {count} whole numbers of days between 1 and {days}, e.g. 7, 1."),
                 count=MAX_REMINDERS,
                 days=MAX_REMINDER_DAYS,
             )
@@ -276,9 +289,9 @@ def change_event_status(event: Event, to: EventStatus) -> int:
         raise Conflict(
             "event_move_not_allowed",
             "status",
-            "A {current} event cannot become {to}.",
-            current=event.status.value,
-            to=to.value,
+            _l("A {current} event cannot become {to}."),
+            current=event.status.label,
+            to=to.label,
         )
     told = 0
     event.status = to

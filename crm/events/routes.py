@@ -1,53 +1,32 @@
 """Public event pages, registration, and the registrant's private manage link (no login)."""
 
-from collections.abc import Callable
-from typing import Any
+from typing import NoReturn
 
 from flask import Blueprint, abort, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from crm.db import utcnow
 from crm.events import services
 from crm.events.forms import answers_form_class, answers_from, registration_form_class
 from crm.events.models import Event, Registration, RegistrationStatus
-from crm.events.registration_mail import event_when
 from crm.events.services import RegistrationDetails
-from crm.events.texts import translator
 from crm.events.tokens import LinkExpired, LinkUnknown, registration_for_token
 from crm.extensions import db, limiter
 from crm.forms import show_refusals
-from crm.i18n import select_locale
+from crm.i18n import language
 from crm.limits import limit_public_registration, manage_link_limit
 from crm.partners.models import Partner
 from crm.partners.services import public_partners
 from crm.refusals import Refusals, Refused
 from crm.routing import url_with_query
-from crm.vocabulary.places import LANGUAGES, language_or_default
+from crm.vocabulary.places import LANGUAGES
 from crm.vocabulary.services import all_capabilities
 
 blueprint = Blueprint("events", __name__, url_prefix="/events")
 manage_blueprint = Blueprint("manage", __name__)
 LINK_SESSION_KEY = "registration_link"
-
-
-def page_language() -> str:
-    # Flask-Babel caches the locale on ``g``, which outlives a request when an application
-    # context is already active (tests); the selector itself always reads this request.
-    return language_or_default(select_locale())
-
-
-def page_words() -> dict[str, Any]:
-    language = page_language()
-    return {
-        "t": translator(language),
-        "language": language,
-        "when": lambda event: event_when(event, language),
-    }
-
-
-blueprint.context_processor(page_words)
-manage_blueprint.context_processor(page_words)
 
 
 def visible_event(slug: str) -> Event:
@@ -85,10 +64,10 @@ def detail(slug: str) -> ResponseReturnValue:
     )
 
 
-def registration_form(event: Event, t: Callable[..., str]) -> FlaskForm:
+def registration_form(event: Event) -> FlaskForm:
     capabilities = all_capabilities()
     partners = published_partners()
-    form_class = registration_form_class(event, page_language(), t, capabilities, partners)
+    form_class = registration_form_class(event, language(), capabilities, partners)
     return form_class()
 
 
@@ -111,31 +90,23 @@ def details_from(form: FlaskForm, event: Event) -> RegistrationDetails:
     )
 
 
-def refusal_shown_on(form: FlaskForm, refusal: Refused | Refusals, t: Callable[..., str]) -> str:
+def refusal_shown_on(form: FlaskForm, refusal: Refused | Refusals) -> str:
     """Each reason next to its field, in the page's language; the rest for the top of the page."""
-    return " ".join(
-        show_refusals(
-            form,
-            refusal,
-            {"partners_to_meet": "partners"},
-            message_of=lambda one: t(one.code),
-        )
-    )
+    return " ".join(show_refusals(form, refusal, {"partners_to_meet": "partners"}))
 
 
 @blueprint.route("/<slug>/register", methods=["GET", "POST"])
 @limit_public_registration
 def register(slug: str) -> ResponseReturnValue:
     event = visible_event(slug)
-    t = translator(page_language())
-    form = registration_form(event, t)
+    form = registration_form(event)
     refusal = services.window_refusal(event, utcnow())
-    problem = t(refusal) if refusal else ""
+    problem = services.closed(refusal).message if refusal else ""
     if not refusal and form.validate_on_submit():
         try:
             outcome = services.register(event, details_from(form, event))
         except (Refused, Refusals) as error:
-            problem = refusal_shown_on(form, error, t)
+            problem = refusal_shown_on(form, error)
         else:
             # The same answer for a new and a repeated registration: the mail tells which.
             return render_template(
@@ -149,16 +120,20 @@ def manageable(token: str) -> Registration:
     try:
         return registration_for_token(token)
     except LinkUnknown:
-        abort(404, translator(page_language())("link_unknown"))
+        unknown_link()
     except LinkExpired:
-        abort(410, translator(page_language())("link_expired"))
+        abort(410, _("This link has expired because the event is over."))
+
+
+def unknown_link() -> NoReturn:
+    abort(404, _("This link is not valid. Please use the link from your latest mail."))
 
 
 def link_in_session() -> str:
     """The private link this browser opened last (kept in the signed session cookie)."""
     token = session.get(LINK_SESSION_KEY)
     if not isinstance(token, str):
-        abort(404, translator(page_language())("link_unknown"))
+        unknown_link()
     return token
 
 
@@ -198,8 +173,7 @@ def change_by_link(token: str) -> ResponseReturnValue:
 
 def manage_page(token: str) -> ResponseReturnValue:
     registration = manageable(token)
-    t = translator(page_language())
-    form = answers_form_class(registration.event, page_language(), t)(
+    form = answers_form_class(registration.event, language())(
         data={f"question_{key}": value for key, value in registration.answers.items()}
     )
     notice = ""
@@ -209,10 +183,10 @@ def manage_page(token: str) -> ResponseReturnValue:
         try:
             services.change_answers(registration, answers_from(form, registration.event))
         except (Refused, Refusals) as error:
-            notice = refusal_shown_on(form, error, t)
+            notice = refusal_shown_on(form, error)
             status = 422
         else:
-            notice = t("changes_saved")
+            notice = _("Your changes are saved.")
     elif is_live and form.is_submitted():
         status = 422
     return render_template(
@@ -242,14 +216,13 @@ def cancel_page(token: str) -> ResponseReturnValue:
     form = FlaskForm()
     if form.validate_on_submit() and registration.status != RegistrationStatus.cancelled:
         services.cancel_registration(registration)
-    t = translator(page_language())
     return render_template(
         "events/manage.html",
         registration=registration,
         event=registration.event,
         form=None,
         cancel_form=form,
-        notice=t("registration_cancelled")
+        notice=_("Your registration is cancelled.")
         if registration.status == RegistrationStatus.cancelled
         else "",
     )

@@ -1,21 +1,21 @@
 """Registration for events: its rules, seats and the waiting list, changes, cancellations,
 check-in; one set of rules for the public form, the staff pages and the API.
 
-A refusal's code is also the key of its words in ``crm.events.texts``, so the public pages say it
-in the visitor's language; its message is the English text.
+A refusal's words are gettext strings, read in the language of whoever is shown them: the
+visitor on the public form, the staff member, the API client's ``Accept-Language``.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
 from crm.events.registration_mail import RegistrationMail, queue_registration_mail
-from crm.events.texts import CONSENT_VERSION, TEXTS
 from crm.extensions import db
 from crm.leads.matching import employer_domain, find_matching_companies
 from crm.leads.models import MAX_COUNT, ActivityKind, Company, Contact, LeadSource, Stage
@@ -30,6 +30,7 @@ from crm.vocabulary.places import DEFAULT_LANGUAGE, LANGUAGES, is_country, langu
 from crm.vocabulary.services import capabilities_named
 from crm.vocabulary.translated import text_in
 
+CONSENT_VERSION = "events-2026-11"
 TEXT_LIMITS = {"name": 200, "company": 200, "position": 200}
 ANSWER_LENGTH = 500
 
@@ -40,14 +41,35 @@ ALLOWED_TRANSITIONS = {
 }
 
 
+# What the rules of a registration say, the same at every door.
+REFUSAL_WORDS = {
+    "required": _("This field is required."),
+    "invalid_email": _("Please enter a valid email address."),
+    "consent_missing": _("Please agree to the processing of your details."),
+    "unknown_answer": _("Please choose one of the offered answers."),
+    "too_long": _("This is too long."),
+    "unknown_country": _("Please choose a country from the list."),
+    "unknown_language": _("Please choose English or German."),
+    "unknown_partner": _("Please choose partners from the list."),
+    "event_cancelled": _("This event has been cancelled; registration is not possible."),
+    "window_closed": _("Registration for this event is closed."),
+    "window_not_open": _("Registration for this event has not opened yet."),
+    "registrations_busy": _(
+        "Many registrations have arrived for this event in the last hour. Please try again "
+        "later, or write to the organiser."
+    ),
+    "no_seat_free": _("No seat is free; raise the capacity first."),
+    "capacity_below_confirmed": _("The capacity cannot be lower than the confirmed seats."),
+}
+
+
 def refusal(code: str, field: str | None = None) -> Refused:
-    """A refusal in the words of the event pages (``crm.events.texts``)."""
-    return Refused(code, field, TEXTS["en"][code])
+    return Refused(code, field, REFUSAL_WORDS[code])
 
 
 def closed(code: str) -> Conflict:
     """A refusal because of the state of the event rather than of the values sent."""
-    return Conflict(code, None, TEXTS["en"][code])
+    return Conflict(code, None, REFUSAL_WORDS[code])
 
 
 @dataclass
@@ -269,12 +291,9 @@ def details_refusals(details: RegistrationDetails) -> list[Refused]:
         for field, limit in TEXT_LIMITS.items()
         if len((texts[field] or "").strip()) > limit
     ]
-    refusals += [
-        refusal(checked.code, checked.field)
-        for checked in refusals_of(
-            plain_name("name", details.name), plain_name("company", details.company_name)
-        )
-    ]
+    refusals += refusals_of(
+        plain_name("name", details.name), plain_name("company", details.company_name)
+    )
     if not details.country:
         refusals.append(refusal("required", "country"))
     elif not is_country(details.country):
@@ -477,9 +496,9 @@ def change_status(registration: Registration, status: RegistrationStatus) -> Non
         raise Conflict(
             "registration_move_not_allowed",
             "status",
-            "A {current} registration cannot become {to}.",
-            current=registration.status.value,
-            to=status.value,
+            _("A registration that is {current} cannot become {to}."),
+            current=registration.status.label,
+            to=status.label,
         )
     registration.status = status
     registration.sequence += 1
@@ -539,7 +558,7 @@ def confirm_from_waitlist(registration: Registration) -> None:
     """Staff give a waiting person a free seat (never beyond the capacity)."""
     lock_event(registration.event)
     if seats_left(registration.event) == 0:
-        raise Conflict("no_seat_free", None, TEXTS["en"]["no_seat_free"])
+        raise closed("no_seat_free")
     change_status(registration, RegistrationStatus.confirmed)
     queue_registration_mail(registration, RegistrationMail.promotion)
 
@@ -608,7 +627,7 @@ def cancel_live_registrations(event: Event) -> int:
 
 def check_in(registration: Registration) -> None:
     if registration.status != RegistrationStatus.confirmed:
-        raise Conflict("not_confirmed", None, "Only confirmed registrations can check in.")
+        raise Conflict("not_confirmed", None, _("Only confirmed registrations can check in."))
     registration.checked_in_at = registration.checked_in_at or utcnow()
     registration.is_no_show = False
     db.session.flush()
@@ -617,7 +636,7 @@ def check_in(registration: Registration) -> None:
 def mark_no_shows(event: Event) -> int:
     """After the event: confirmed registrants who never checked in are no-shows."""
     if not is_past(event):
-        raise Conflict("not_over", None, "No-shows can be marked only after the event.")
+        raise Conflict("not_over", None, _("No-shows can be marked only after the event."))
     absent = db.session.scalars(
         select(Registration).where(
             Registration.event_id == event.id,

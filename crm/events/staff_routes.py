@@ -14,6 +14,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
 from crm.auth.access import role_required
@@ -34,11 +36,10 @@ from crm.events.models import (
     RegistrationStatus,
 )
 from crm.events.planning import EventDetails, default_organiser, save_event
-from crm.events.registration_mail import event_when
 from crm.events.routes import details_from, published_partners, refusal_shown_on
-from crm.events.texts import translator
 from crm.events.tokens import revoke_manage_links
 from crm.forms import flash_refusal, show_refusals
+from crm.i18n import language
 from crm.leads.models import Stage
 from crm.refusals import Refusals, Refused
 from crm.routing import url_with_query
@@ -74,11 +75,6 @@ FORM_FIELDS: dict[str | None, str] = {
     "reminder_offsets_days": "reminder_offsets",
     "questions": "questions_json",
 }
-
-
-@blueprint.context_processor
-def staff_words() -> dict[str, object]:
-    return {"t": translator("en"), "when": lambda event: event_when(event, "en")}
 
 
 def event_or_404(event_id: int) -> Event:
@@ -177,7 +173,7 @@ def create() -> ResponseReturnValue:
         except Refusals as error:
             show_refusals(form, error, FORM_FIELDS)
         else:
-            flash("Event created as a draft; publish it when it is ready.", "success")
+            flash(_("Event created as a draft; publish it when it is ready."), "success")
             return back_to_attendees(event)
     return render_event_form(form, None)
 
@@ -193,7 +189,7 @@ def edit(event_id: int) -> ResponseReturnValue:
         except (Refused, Refusals) as error:
             show_refusals(form, error, FORM_FIELDS)
         else:
-            flash("Event saved.", "success")
+            flash(_("Event saved."), "success")
             return back_to_attendees(event)
     return render_event_form(form, event)
 
@@ -207,9 +203,16 @@ def change_status_from(event: Event, to: EventStatus) -> ResponseReturnValue:
             flash_refusal(error)
         else:
             if to is EventStatus.cancelled:
-                flash(f"Event cancelled; {told} registrants are being told.", "success")
+                flash(
+                    ngettext(
+                        "Event cancelled; %(num)d registrant is being told.",
+                        "Event cancelled; %(num)d registrants are being told.",
+                        told,
+                    ),
+                    "success",
+                )
             else:
-                flash("Event published.", "success")
+                flash(_("Event published."), "success")
     return back_to_attendees(event)
 
 
@@ -236,9 +239,16 @@ def capacity(event_id: int) -> ResponseReturnValue:
         except Refused as error:
             flash_refusal(error)
         else:
-            flash(f"Capacity saved; {len(promoted)} promoted from the waiting list.", "success")
+            flash(
+                ngettext(
+                    "Capacity saved; %(num)d promoted from the waiting list.",
+                    "Capacity saved; %(num)d promoted from the waiting list.",
+                    len(promoted),
+                ),
+                "success",
+            )
     else:
-        flash("The capacity must be a whole number of 0 or more.", "error")
+        flash(_("The capacity must be a whole number of 0 or more."), "error")
     return back_to_attendees(event)
 
 
@@ -249,7 +259,7 @@ def attendees_for(event: Event) -> list[Registration]:
     """The registrations the filters in the query string ask for."""
     filters = AttendeeFilterForm(request.args)
     if not filters.validate():
-        abort(400, "Unknown filter value.")
+        abort(400, _("Unknown filter value."))
     return services.attendees_of(
         event,
         status=RegistrationStatus(filters.status.data) if filters.status.data else None,
@@ -314,21 +324,29 @@ def export(event_id: int) -> ResponseReturnValue:
 @role_required(Role.staff)
 def add(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
-    t = translator("en")
-    form = registration_form_class(event, "en", t, all_capabilities(), published_partners())()
-    form.consent.label.text = "The person has agreed to the processing of their details."
+    form = registration_form_class(event, language(), all_capabilities(), published_partners())()
+    form.consent.label.text = _("The person has agreed to the processing of their details.")
     if form.validate_on_submit():
         try:
             outcome = services.register(event, details_from(form, event), by_staff=True)
         except (Refused, Refusals) as refusal:
-            problem = refusal_shown_on(form, refusal, t)
+            problem = refusal_shown_on(form, refusal)
             if problem:
                 flash(problem, "error")
         else:
             if outcome.is_new:
-                flash(f"{outcome.registration.name} added ({outcome.registration.status.value}).")
+                flash(
+                    _(
+                        "%(name)s added (%(status)s).",
+                        name=outcome.registration.name,
+                        status=outcome.registration.status.label,
+                    )
+                )
             else:
-                flash(f"{outcome.registration.email} was already registered.", "error")
+                flash(
+                    _("%(email)s was already registered.", email=outcome.registration.email),
+                    "error",
+                )
             return back_to_attendees(event)
     return render_template("events/staff/add.html", event=event, form=form), form_status(form)
 
@@ -340,7 +358,15 @@ def cancel_registration(event_id: int, registration_id: int) -> ResponseReturnVa
     registration = registration_or_404(event, registration_id)
     if FlaskForm().validate_on_submit() and registration.status != RegistrationStatus.cancelled:
         promoted = services.cancel_registration(registration)
-        flash(f"{registration.name} cancelled; {len(promoted)} promoted.", "success")
+        flash(
+            ngettext(
+                "%(name)s cancelled; %(num)d promoted.",
+                "%(name)s cancelled; %(num)d promoted.",
+                len(promoted),
+                name=registration.name,
+            ),
+            "success",
+        )
     return back_to_attendees(event)
 
 
@@ -353,7 +379,7 @@ def revoke_link(event_id: int, registration_id: int) -> ResponseReturnValue:
     registration = registration_or_404(event, registration_id)
     if FlaskForm().validate_on_submit():
         revoke_manage_links(registration)
-        flash(f"The private link of {registration.name} no longer works.", "success")
+        flash(_("The private link of %(name)s no longer works.", name=registration.name), "success")
     return back_to_attendees(event)
 
 
@@ -368,7 +394,10 @@ def confirm(event_id: int, registration_id: int) -> ResponseReturnValue:
         except Refused as error:
             flash_refusal(error)
         else:
-            flash(f"{registration.name} moved from the waiting list to a seat.", "success")
+            flash(
+                _("%(name)s moved from the waiting list to a seat.", name=registration.name),
+                "success",
+            )
     return back_to_attendees(event)
 
 
@@ -400,7 +429,7 @@ def check_in(event_id: int, registration_id: int) -> ResponseReturnValue:
         except Refused as error:
             flash_refusal(error)
         else:
-            flash(f"{registration.name} checked in.", "success")
+            flash(_("%(name)s checked in.", name=registration.name), "success")
     return redirect(url_for(".check_in_page", event_id=event.id, q=request.form.get("q", "")))
 
 
@@ -414,5 +443,11 @@ def no_shows(event_id: int) -> ResponseReturnValue:
         except Refused as error:
             flash_refusal(error)
         else:
-            flash(f"{marked} confirmed registrants who did not check in marked as no-shows.")
+            flash(
+                ngettext(
+                    "%(num)d confirmed registrant who did not check in marked as a no-show.",
+                    "%(num)d confirmed registrants who did not check in marked as no-shows.",
+                    marked,
+                )
+            )
     return back_to_attendees(event)

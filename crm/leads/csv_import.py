@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.auth.models import User
@@ -137,10 +138,10 @@ def parse_csv(data: bytes) -> ParsedFile:
     try:
         headers = next(reader)
     except StopIteration as error:
-        raise ImportFileError("The file is empty.") from error
+        raise ImportFileError(_("The file is empty.")) from error
     fields = [HEADER_ALIASES.get(header.strip().lower()) for header in headers]
     if "name" not in fields:
-        raise ImportFileError("The file has no company name column (name, company or Firma).")
+        raise ImportFileError(_("The file has no company name column (name, company or Firma)."))
     rows = []
     for cells in reader:
         if not any(cell.strip() for cell in cells):
@@ -169,7 +170,9 @@ class RowChecker:
             if not raw:
                 return default
             if raw not in enum_type.__members__:
-                row.errors.append(f"{name}: unknown value {values[name]!r}.")
+                row.errors.append(
+                    _("%(column)s: unknown value %(value)r.", column=name, value=values[name])
+                )
                 return default
             return enum_type[raw]
 
@@ -192,14 +195,14 @@ class RowChecker:
         )
         owner_email = values.get("owner_email", "").lower()
         if owner_email and owner_email not in self.users:
-            row.errors.append(f"owner_email: no account {owner_email!r}.")
+            row.errors.append(_("owner_email: no account %(email)r.", email=owner_email))
         details["owner_id"] = self.users[owner_email].id if owner_email in self.users else None
         row.errors.extend(reported(refusal) for refusal in company_refusals(details))
         for slug in filter(None, re.split(r"\s*[|,;]\s*", values.get("needs", ""))):
             if slug.lower() in self.capabilities:
                 row.needs.append(self.capabilities[slug.lower()])
             else:
-                row.errors.append(f"needs: unknown capability {slug!r}.")
+                row.errors.append(_("needs: unknown capability %(slug)r.", slug=slug))
         row.contact = self.contact(values, row)
         if details["name"]:
             self.check_duplicate(details, row)
@@ -213,7 +216,9 @@ class RowChecker:
             raw.replace(".", "").replace(" ", "") if re.match(r"^\d{1,3}(\.\d{3})+$", raw) else raw
         )
         if not re.fullmatch(r"-?\d+", cleaned):
-            row.errors.append(f"{name}: {raw!r} is not a whole number.")
+            row.errors.append(
+                _("%(column)s: %(value)r is not a whole number.", column=name, value=raw)
+            )
             return None
         return int(cleaned)
 
@@ -225,7 +230,13 @@ class RowChecker:
                 return datetime.strptime(raw, pattern).date()
             except ValueError:
                 continue
-        row.errors.append(f"{name}: {raw!r} is not a date (2026-04-21 or 21.04.2026).")
+        row.errors.append(
+            _(
+                "%(column)s: %(value)r is not a date (2026-04-21 or 21.04.2026).",
+                column=name,
+                value=raw,
+            )
+        )
         return None
 
     def contact(self, values: dict[str, str], row: CheckedRow) -> dict[str, Any] | None:
@@ -252,10 +263,14 @@ class RowChecker:
         existing = possible_duplicates(details)
         if existing:
             row.errors.append(
-                f"name: matches the existing company {existing[0].name!r} (id {existing[0].id})."
+                _(
+                    "name: matches the existing company %(name)r (id %(id)d).",
+                    name=existing[0].name,
+                    id=existing[0].id,
+                )
             )
         elif normalised in self.seen_names or (domain and domain in self.seen_domains):
-            row.errors.append("name: the same company appears in an earlier row.")
+            row.errors.append(_("name: the same company appears in an earlier row."))
         self.seen_names.add(normalised)
         if domain:
             self.seen_domains.add(domain)

@@ -11,19 +11,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.auth.models import Role, User
 from crm.db import utcnow
 from crm.extensions import db
+from crm.i18n import day as written_day
 from crm.leads.models import Company, FollowUpTask
 from crm.leads.services import open_tasks_of
 from crm.mail.models import OutboxMessage
 from crm.mail.outbox import queue_mail
 
-STAFF_LANGUAGE = "en"
 RECIPIENT_ROLES = [role for role in Role if role.includes(Role.staff)]
 
 
@@ -40,10 +41,14 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        day = format_date(self.day, format="long", locale=STAFF_LANGUAGE)
-        return (
-            f"Your follow-ups on {day}: "
-            f"{len(self.overdue)} overdue, {len(self.due_today)} due today"
+        """In the language being written (the recipient's, inside ``queue_digest``)."""
+        return str(
+            _(
+                "Your follow-ups on %(day)s: %(overdue)d overdue, %(today)d due today",
+                day=written_day(self.day, "long"),
+                overdue=len(self.overdue),
+                today=len(self.due_today),
+            )
         )
 
     def __str__(self) -> str:
@@ -73,10 +78,6 @@ def public_url(endpoint: str, **values: object) -> str:
 
 def company_url(company: Company) -> str:
     return public_url("leads.show", company_id=company.id)
-
-
-def medium_date(day: date) -> str:
-    return format_date(day, format="medium", locale=STAFF_LANGUAGE)
 
 
 def digest_for(recipient: User, day: date) -> Digest | None:
@@ -118,22 +119,27 @@ def due_digests(now: datetime) -> list[Digest]:
 
 
 def queue_digest(digest: Digest) -> OutboxMessage:
-    context = {
-        "digest": digest,
-        "recipient": digest.recipient,
-        "day": format_date(digest.day, format="full", locale=STAFF_LANGUAGE),
-        "medium_date": medium_date,
-        "company_url": company_url,
-        "tasks_url": public_url("leads.my_tasks"),
-    }
+    """The digest in the language the staff member chose for themselves."""
+    language = digest.recipient.language
+    with force_locale(language):
+        context = {
+            "digest": digest,
+            "recipient": digest.recipient,
+            "day": written_day(digest.day, "full"),
+            "company_url": company_url,
+            "tasks_url": public_url("leads.my_tasks"),
+        }
+        subject = digest.subject
+        text_body = render_template("mail/staff_digest.txt", **context)
+        html_body = render_template("mail/staff_digest.html", **context)
     return queue_mail(
         digest.key,
         to_email=digest.recipient.email,
         to_name=digest.recipient.name,
-        subject=digest.subject,
-        text_body=render_template("mail/staff_digest.txt", **context),
-        html_body=render_template("mail/staff_digest.html", **context),
-        language=STAFF_LANGUAGE,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        language=language,
     )
 
 

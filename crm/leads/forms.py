@@ -1,5 +1,6 @@
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -30,50 +31,50 @@ def blank_choice(label: str = "—") -> list[SelectChoice]:
 
 
 def enum_choices(members: Any) -> list[SelectChoice]:
-    return [SelectChoice(member.name, member.name.replace("_", " ")) for member in members]
+    return [SelectChoice(member.name, member.lazy_label) for member in members]
 
 
 def parse_owner(field: SelectField) -> None:
     """An owner is an account id, or empty for nobody."""
     if field.data and not str(field.data).isdigit():
-        raise ValidationError("Choose an owner from the list.")
+        raise ValidationError(_l("Choose an owner from the list."))
 
 
 class CompanyForm(FlaskForm):
     """Reads the company fields; leads.services judges them."""
 
-    name = StringField("Name", [SHOWN_REQUIRED])
-    website = URLField("Website")
-    domain = StringField("Domain")
-    country = StringField("Country (ISO code)")
-    city = StringField("City")
-    sector = StringField("Sector")
-    description = TextAreaField("Description")
-    source = SelectField("Source", choices=enum_choices(LeadSource), default="direct")
+    name = StringField(_l("Name"), [SHOWN_REQUIRED])
+    website = URLField(_l("Website"))
+    domain = StringField(_l("Domain"))
+    country = StringField(_l("Country (ISO code)"))
+    city = StringField(_l("City"))
+    sector = StringField(_l("Sector"))
+    description = TextAreaField(_l("Description"))
+    source = SelectField(_l("Source"), choices=enum_choices(LeadSource), default="direct")
     # Who may own a lead is leads.services' rule, so the choice is not checked here.
-    owner_id = SelectField("Owner", choices=[], default="", validate_choice=False)
-    needs = GroupedCheckboxesField("Needs", choices=[])
+    owner_id = SelectField(_l("Owner"), choices=[], default="", validate_choice=False)
+    needs = GroupedCheckboxesField(_l("Needs"), choices=[])
     investment_type = SelectField(
-        "Investment type", choices=blank_choice() + enum_choices(InvestmentType), default=""
+        _l("Investment type"), choices=blank_choice() + enum_choices(InvestmentType), default=""
     )
-    new_jobs = IntegerField("New jobs", [Optional()])
-    safeguarded_jobs = IntegerField("Safeguarded jobs", [Optional()])
-    capex_eur = IntegerField("Capital expenditure (EUR)", [Optional()])
-    likelihood_percent = IntegerField("Likelihood to land (%)", [Optional()])
-    estimated_landing_on = DateField("Estimated landing date", [Optional()])
-    actual_landing_on = DateField("Actual landing date", [Optional()])
-    competing_locations = TextAreaField("Competing locations")
-    site_area_m2 = IntegerField("Site area (m²)", [Optional()])
-    needs_office = BooleanField("Office")
-    needs_lab = BooleanField("Laboratory")
-    needs_production = BooleanField("Production")
-    needs_cleanroom = BooleanField("Cleanroom")
-    needs_gmp = BooleanField("GMP")
-    needs_controlled_area = BooleanField("Controlled radiation area")
-    needs_radiation_licence = BooleanField("Radiation handling licence")
-    needs_hot_cells = BooleanField("Hot cells")
+    new_jobs = IntegerField(_l("New jobs"), [Optional()])
+    safeguarded_jobs = IntegerField(_l("Safeguarded jobs"), [Optional()])
+    capex_eur = IntegerField(_l("Capital expenditure (EUR)"), [Optional()])
+    likelihood_percent = IntegerField(_l("Likelihood to land (%)"), [Optional()])
+    estimated_landing_on = DateField(_l("Estimated landing date"), [Optional()])
+    actual_landing_on = DateField(_l("Actual landing date"), [Optional()])
+    competing_locations = TextAreaField(_l("Competing locations"))
+    site_area_m2 = IntegerField(_l("Site area (m²)"), [Optional()])
+    needs_office = BooleanField(_l("Office"))
+    needs_lab = BooleanField(_l("Laboratory"))
+    needs_production = BooleanField(_l("Production"))
+    needs_cleanroom = BooleanField(_l("Cleanroom"))
+    needs_gmp = BooleanField(_l("GMP"))
+    needs_controlled_area = BooleanField(_l("Controlled radiation area"))
+    needs_radiation_licence = BooleanField(_l("Radiation handling licence"))
+    needs_hot_cells = BooleanField(_l("Hot cells"))
     version = HiddenField()
-    create_anyway = BooleanField("This is a different company: create it anyway")
+    create_anyway = BooleanField(_l("This is a different company: create it anyway"))
 
     def details(self) -> dict[str, Any]:
         """The form's values as the company fields they stand for."""
@@ -100,23 +101,23 @@ class CompanyForm(FlaskForm):
 
 
 class StageForm(FlaskForm):
-    stage = SelectField("Move to", choices=enum_choices(Stage))
-    reason = TextAreaField("Reason")
-    lost_to_location = StringField("Lost to (location)")
+    stage = SelectField(_l("Move to"), choices=enum_choices(Stage))
+    reason = TextAreaField(_l("Reason"))
+    lost_to_location = StringField(_l("Lost to (location)"))
 
 
 class LandingForm(FlaskForm):
-    evidence = TextAreaField("Evidence", [SHOWN_REQUIRED])
+    evidence = TextAreaField(_l("Evidence"), [SHOWN_REQUIRED])
 
 
 class ContactForm(FlaskForm):
-    name = StringField("Name", [SHOWN_REQUIRED])
-    email = StringField("Email")
-    phone = StringField("Phone")
-    position = StringField("Position")
-    language = SelectField("Language", choices=LANGUAGE_CHOICES)
-    has_consent = BooleanField("Agreed to the processing of their data")
-    consent_version = StringField("Consent text version")
+    name = StringField(_l("Name"), [SHOWN_REQUIRED])
+    email = StringField(_l("Email"))
+    phone = StringField(_l("Phone"))
+    position = StringField(_l("Position"))
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    has_consent = BooleanField(_l("Agreed to the processing of their data"))
+    consent_version = StringField(_l("Consent text version"))
 
     def details(self) -> dict[str, Any]:
         return {
@@ -125,19 +126,19 @@ class ContactForm(FlaskForm):
 
 
 class ActivityForm(FlaskForm):
-    kind = SelectField("Kind", choices=enum_choices(STAFF_ACTIVITY_KINDS))
-    subject = StringField("Subject", [SHOWN_REQUIRED])
-    body = TextAreaField("Details")
-    occurred_at = DateTimeLocalField("When", [Optional()])
+    kind = SelectField(_l("Kind"), choices=enum_choices(STAFF_ACTIVITY_KINDS))
+    subject = StringField(_l("Subject"), [SHOWN_REQUIRED])
+    body = TextAreaField(_l("Details"))
+    occurred_at = DateTimeLocalField(_l("When"), [Optional()])
 
     def activity_kind(self) -> ActivityKind:
         return ActivityKind[self.kind.data]
 
 
 class TaskForm(FlaskForm):
-    title = StringField("Task", [SHOWN_REQUIRED])
-    due_on = DateField("Due on", [Optional(), SHOWN_REQUIRED])
-    owner_id = SelectField("Owner", choices=[], default="", validate_choice=False)
+    title = StringField(_l("Task"), [SHOWN_REQUIRED])
+    due_on = DateField(_l("Due on"), [Optional(), SHOWN_REQUIRED])
+    owner_id = SelectField(_l("Owner"), choices=[], default="", validate_choice=False)
 
     def validate_owner_id(self, field: SelectField) -> None:
         parse_owner(field)
@@ -148,14 +149,14 @@ class TaskForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     duplicate_id = IntegerField(
-        "Id of the duplicate to merge into this company", [InputRequired(), SHOWN_REQUIRED]
+        _l("Id of the duplicate to merge into this company"), [InputRequired(), SHOWN_REQUIRED]
     )
 
 
 class ImportForm(FlaskForm):
     file = FileField(
-        "CSV file",
-        validators=[FileRequired(), FileAllowed(["csv", "txt"], "Upload a .csv file.")],
+        _l("CSV file"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
     )
-    import_valid_rows = BooleanField("Import the valid rows even if some rows have errors")
-    dry_run = BooleanField("Only check the file, import nothing")
+    import_valid_rows = BooleanField(_l("Import the valid rows even if some rows have errors"))
+    dry_run = BooleanField(_l("Only check the file, import nothing"))

@@ -1,16 +1,18 @@
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.db import number_range, utcnow
 from crm.extensions import Model, db
+from crm.i18n import Labelled, name_members
 from crm.vocabulary.models import Capability
 
 
-class Stage(enum.Enum):
+class Stage(Labelled, enum.Enum):
     enquiry = "enquiry"
     qualified = "qualified"
     active = "active"
@@ -40,7 +42,7 @@ MAX_COUNT = 1_000_000_000
 MAX_CAPEX_EUR = 10**15
 
 
-class InvestmentType(enum.Enum):
+class InvestmentType(Labelled, enum.Enum):
     new_site = "new_site"
     expansion = "expansion"
     acquisition = "acquisition"
@@ -48,11 +50,35 @@ class InvestmentType(enum.Enum):
     retention = "retention"
 
 
-class LeadSource(enum.Enum):
+class LeadSource(Labelled, enum.Enum):
     event = "event"
     referral = "referral"
     web = "web"
     direct = "direct"
+
+
+name_members(
+    {
+        Stage.enquiry: _l("enquiry"),
+        Stage.qualified: _l("qualified"),
+        Stage.active: _l("active"),
+        Stage.site_visit: _l("site visit"),
+        Stage.decision: _l("decision"),
+        Stage.landed: _l("landed"),
+        Stage.lost: _l("lost"),
+        Stage.on_hold: _l("on hold"),
+        Stage.dormant: _l("dormant"),
+        InvestmentType.new_site: _l("new site"),
+        InvestmentType.expansion: _l("expansion"),
+        InvestmentType.acquisition: _l("acquisition"),
+        InvestmentType.joint_venture: _l("joint venture"),
+        InvestmentType.retention: _l("retention"),
+        LeadSource.event: _l("event"),
+        LeadSource.referral: _l("referral"),
+        LeadSource.web: _l("web"),
+        LeadSource.direct: _l("direct"),
+    }
+)
 
 
 company_needs = Table(
@@ -180,7 +206,7 @@ class Contact(Model):
     company: Mapped[Company] = relationship(back_populates="contacts")
 
 
-class ActivityKind(enum.Enum):
+class ActivityKind(Labelled, enum.Enum):
     note = "note"
     call = "call"
     meeting = "meeting"
@@ -189,6 +215,20 @@ class ActivityKind(enum.Enum):
     registration = "registration"
     mail_sent = "mail_sent"
     system = "system"
+
+
+name_members(
+    {
+        ActivityKind.note: _l("note"),
+        ActivityKind.call: _l("call"),
+        ActivityKind.meeting: _l("meeting"),
+        ActivityKind.email: _l("email"),
+        ActivityKind.site_visit: _l("site visit"),
+        ActivityKind.registration: _l("registration"),
+        ActivityKind.mail_sent: _l("mail sent"),
+        ActivityKind.system: _l("system"),
+    }
+)
 
 
 class Activity(Model):

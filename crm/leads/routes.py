@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -60,7 +61,7 @@ def company_or_404(company_id: int) -> Company:
 
 def company_form(company: Company | None = None) -> CompanyForm:
     form = CompanyForm(obj=company)
-    form.owner_id.choices = staff_choices("Nobody yet")
+    form.owner_id.choices = staff_choices(_("Nobody yet"))
     form.needs.choices = grouped_choices(all_capabilities())
     if company is not None and request.method == "GET":
         form.needs.data = [need.slug for need in company.needs]
@@ -85,7 +86,7 @@ def index() -> ResponseReturnValue:
         "leads/index.html",
         page=company_page(filters),
         filters=filters,
-        owners=staff_choices("Any owner"),
+        owners=staff_choices(_("Any owner")),
         capabilities=all_capabilities(),
         stages=list(Stage),
         sources=list(LeadSource),
@@ -139,7 +140,7 @@ def create() -> ResponseReturnValue:
         except Refusals as error:
             show_refusals(form, error)
         else:
-            flash(f"Created {company.name}.", "success")
+            flash(_("Created %(name)s.", name=company.name), "success")
             return redirect(url_for("leads.show", company_id=company.id))
     status = 422 if form.errors or duplicates else 200
     return render_template("leads/form.html", form=form, duplicates=duplicates), status
@@ -154,7 +155,7 @@ def show(company_id: int) -> ResponseReturnValue:
 def render_company(company: Company, status: int = 200, **forms: Any) -> ResponseReturnValue:
     """The company page with its timeline, stage history, contacts, tasks and action forms."""
     task_form = forms.pop("task_form", None) or TaskForm()
-    task_form.owner_id.choices = staff_choices("Nobody")
+    task_form.owner_id.choices = staff_choices(_("Nobody"))
     if not task_form.is_submitted():
         task_form.owner_id.data = str(current_user.id)
     activities = db.session.scalars(services.timeline_of(company)).all()
@@ -196,7 +197,7 @@ def edit(company_id: int) -> ResponseReturnValue:
         except Refusals as error:
             show_refusals(form, error)
         else:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("leads.show", company_id=company.id))
     status = 422 if form.errors else 200
     return render_template("leads/form.html", form=form, company=company, duplicates=[]), status
@@ -207,7 +208,7 @@ def edit(company_id: int) -> ResponseReturnValue:
 def archive(company_id: int) -> ResponseReturnValue:
     company = company_or_404(company_id)
     services.set_archived(company, not company.is_archived, by=current_user)
-    flash("Archived." if company.is_archived else "Restored.", "success")
+    flash(_("Archived.") if company.is_archived else _("Restored."), "success")
     return redirect(url_for("leads.show", company_id=company_id))
 
 
@@ -217,7 +218,7 @@ def delete(company_id: int) -> ResponseReturnValue:
     company = company_or_404(company_id)
     name = company.name
     services.delete_company(company)
-    flash(f"Deleted {name}.", "success")
+    flash(_("Deleted %(name)s.", name=name), "success")
     return redirect(url_for("leads.index"))
 
 
@@ -241,7 +242,7 @@ def move_stage(company_id: int) -> ResponseReturnValue:
         except (Refused, Refusals) as error:
             show_refusals(form, error)
         else:
-            flash(f"Moved to {company.stage.name.replace('_', ' ')}.", "success")
+            flash(_("Moved to %(stage)s.", stage=company.stage.label), "success")
             return redirect(url_for("leads.show", company_id=company_id))
     return render_company(company, 422, stage_form=form)
 
@@ -257,7 +258,7 @@ def verify_landing(company_id: int) -> ResponseReturnValue:
         except Refused as error:
             show_refusals(form, error)
         else:
-            flash("Landing verified.", "success")
+            flash(_("Landing verified."), "success")
             return redirect(url_for("leads.show", company_id=company_id))
     return render_company(company, 422, landing_form=form)
 
@@ -297,7 +298,7 @@ def log_activity(company_id: int) -> ResponseReturnValue:
 def add_task(company_id: int) -> ResponseReturnValue:
     company = company_or_404(company_id)
     form = TaskForm()
-    form.owner_id.choices = staff_choices("Nobody")
+    form.owner_id.choices = staff_choices(_("Nobody"))
     if form.validate_on_submit():
         try:
             services.create_task(
@@ -354,7 +355,7 @@ def contact(company_id: int, contact_id: int | None = None) -> ResponseReturnVal
         except Refusals as error:
             show_refusals(form, error)
         else:
-            flash("Contact saved.", "success")
+            flash(_("Contact saved."), "success")
             return redirect(url_for("leads.show", company_id=company_id) + "#contacts")
     status = 422 if form.errors else 200
     return render_template("leads/contact.html", form=form, company=company, person=person), status
@@ -371,14 +372,14 @@ def merge(company_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         duplicate = services.company_by_id(form.duplicate_id.data or 0)
         if duplicate is None:
-            form.duplicate_id.errors.append("There is no company with this id.")
+            form.duplicate_id.errors.append(_("There is no company with this id."))
         else:
             try:
                 services.merge_companies(survivor, duplicate, by=current_user)
             except Refused as error:
                 show_refusals(form, error)
             else:
-                flash("Merged.", "success")
+                flash(_("Merged."), "success")
                 return redirect(url_for("leads.show", company_id=company_id))
     return render_company(survivor, 422, merge_form=form)
 

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -148,12 +149,12 @@ def staff_member(user_id: int | None, field: str) -> User | None:
         return None
     user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None:
-        raise Refused("unknown_account", field, "There is no account {id}.", id=user_id)
+        raise Refused("unknown_account", field, _l("There is no account {id}."), id=user_id)
     if not user.is_enabled or not user.has_role(Role.staff):
         raise Refused(
             "not_staff",
             field,
-            "{who} cannot own leads or tasks: only enabled staff members can.",
+            _l("{who} cannot own leads or tasks: only enabled staff members can."),
             who=user.email,
         )
     return user
@@ -174,13 +175,15 @@ def company_refusals(details: dict[str, Any]) -> Iterator[Refused]:
     ]
     if details.get("website") and not WEB_ADDRESS.match(details["website"]):
         checks.append(
-            Refused("invalid_website", "website", "Give a full address like https://example.com.")
+            Refused(
+                "invalid_website", "website", _l("Give a full address like https://example.com.")
+            )
         )
     if details.get("domain") and not DOMAIN.match(details["domain"].lower()):
-        checks.append(Refused("invalid_domain", "domain", "Give a domain like example.com."))
+        checks.append(Refused("invalid_domain", "domain", _l("Give a domain like example.com.")))
     if details.get("country") and not is_country(details["country"]):
         checks.append(
-            Refused("unknown_country", "country", "Use the two-letter country code, e.g. DE.")
+            Refused("unknown_country", "country", _l("Use the two-letter country code, e.g. DE."))
         )
     checks += [
         number_within(field, details[field], high)
@@ -298,19 +301,22 @@ def move_stage(
     if to not in ALLOWED_MOVES[company.stage]:
         if company.stage is to:
             raise Refused(
-                "same_stage", "stage", "The company is in stage {stage} already.", stage=to.name
+                "same_stage",
+                "stage",
+                _l("The company is in stage {stage} already."),
+                stage=to.label,
             )
         raise Refused(
             "move_not_allowed",
             "stage",
-            "A company in stage {current} cannot move to {to}.",
-            current=company.stage.name,
-            to=to.name,
+            _l("A company in stage {current} cannot move to {to}."),
+            current=company.stage.label,
+            to=to.label,
         )
     refuse_any(
         refusal
         for refusal in (
-            Refused("reason_required", "reason", "Moving to {to} needs a reason.", to=to.name)
+            Refused("reason_required", "reason", _l("Moving to {to} needs a reason."), to=to.label)
             if to in SIDELINED_STAGES and not reason
             else None,
             bounded_text("reason", reason, 2000),
@@ -358,11 +364,11 @@ def verify_landing(company: Company, evidence: str, *, by: User) -> None:
     """A landing counts in figures only after a staff member confirmed it with evidence."""
     if company.stage is not Stage.landed:
         raise Refused(
-            "not_landed", "evidence", "Only a landed company can have its landing verified."
+            "not_landed", "evidence", _l("Only a landed company can have its landing verified.")
         )
     evidence = evidence.strip()
     if not evidence:
-        raise Refused("required", "evidence", "Say what shows that the company landed.")
+        raise Refused("required", "evidence", _l("Say what shows that the company landed."))
     company.landing_verified_at = utcnow()
     company.landing_verified_by = by
     company.landing_evidence = evidence
@@ -417,7 +423,7 @@ def normalised_contact_email(email: str | None, field: str = "email") -> str | N
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise Refused("invalid_email", field, "Not a valid email address.") from error
+        raise Refused("invalid_email", field, _l("Not a valid email address.")) from error
 
 
 def contact_refusals(
@@ -430,11 +436,13 @@ def contact_refusals(
         bounded_text("phone", details.get("phone"), 50),
         bounded_text("position", details.get("position"), 200),
         bounded_text("consent_version", consent_version, 40),
-        Refused("unknown_language", "language", "English (en) or German (de).")
+        Refused("unknown_language", "language", _l("English (en) or German (de)."))
         if details.get("language", "en") not in LANGUAGES
         else None,
         Refused(
-            "consent_version_required", "consent_version", "Say which consent text they agreed to."
+            "consent_version_required",
+            "consent_version",
+            _l("Say which consent text they agreed to."),
         )
         if has_consent and not (consent_version or "").strip()
         else None,
@@ -501,7 +509,9 @@ def log_activity(
     refuse_any(
         refusal
         for refusal in (
-            Refused("not_staff_kind", "kind", "Staff cannot write {kind} entries.", kind=kind.name)
+            Refused(
+                "not_staff_kind", "kind", _l("Staff cannot write {kind} entries."), kind=kind.label
+            )
             if kind not in STAFF_ACTIVITY_KINDS
             else None,
             required_text("subject", subject),
@@ -533,7 +543,7 @@ def create_task(
         for refusal in (
             required_text("title", title),
             bounded_text("title", title, 300),
-            Refused("required", "due_on", "Give a due date.") if due_on is None else None,
+            Refused("required", "due_on", _l("Give a due date.")) if due_on is None else None,
             storable_date("due_on", due_on),
         )
         if refusal is not None
@@ -592,7 +602,7 @@ def merge_companies(survivor: Company, duplicate: Company, *, by: User) -> Compa
     (found from the schema), its empty details are filled in, and it is deleted."""
     if survivor.id == duplicate.id:
         raise Refused(
-            "merge_into_itself", "duplicate_id", "A company cannot be merged into itself."
+            "merge_into_itself", "duplicate_id", _l("A company cannot be merged into itself.")
         )
     for field in ("domain", "website", "country", "city", "sector", "owner_id"):
         if getattr(survivor, field) is None:

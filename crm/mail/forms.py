@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
@@ -11,8 +12,8 @@ class OutboxFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(
-        "Status",
-        choices=[SelectChoice("", "All")]
-        + [SelectChoice(status.value, status.value.title()) for status in OutboxStatus],
+        _l("Status"),
+        choices=[SelectChoice("", _l("All"))]
+        + [SelectChoice(status.value, status.lazy_label) for status in OutboxStatus],
         default="",
     )

@@ -1,19 +1,33 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.db import utcnow
 from crm.extensions import Model
+from crm.i18n import Labelled, name_members
 
 
-class OutboxStatus(enum.Enum):
+class OutboxStatus(Labelled, enum.Enum):
     pending = "pending"
     sending = "sending"
     sent = "sent"
     failed = "failed"
     cancelled = "cancelled"
+
+
+name_members(
+    {
+        OutboxStatus.pending: _l("pending"),
+        OutboxStatus.sending: _l("sending"),
+        OutboxStatus.sent: _l("sent"),
+        OutboxStatus.failed: _l("failed"),
+        OutboxStatus.cancelled: _p("mail", "cancelled"),
+    }
+)
 
 
 class OutboxMessage(Model):

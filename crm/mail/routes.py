@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from crm.auth.access import role_required
@@ -35,7 +36,7 @@ def act_on(message_id: int, change: Callable[[OutboxMessage], None]) -> Response
     except Refused as error:
         flash_refusal(error)
         return redirect(url_for("outbox.index"))
-    flash(f"{message.key}: {message.status.value}.", "success")
+    flash(_("%(key)s: %(status)s.", key=message.key, status=message.status.label), "success")
     return redirect(url_for("outbox.index"))
 
 

@@ -4,6 +4,7 @@ only what the same table allows to move."""
 
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from crm.db import utcnow
@@ -27,9 +28,9 @@ def change_status(message: OutboxMessage, status: OutboxStatus) -> None:
         raise Conflict(
             "mail_move_not_allowed",
             "status",
-            "A {current} message cannot become {to}.",
-            current=message.status.value,
-            to=status.value,
+            _l("A {current} message cannot become {to}."),
+            current=message.status.label,
+            to=status.label,
         )
     message.status = status
     if status is not OutboxStatus.sending:

@@ -21,19 +21,19 @@ from crm.vocabulary.models import CapabilityGroup
 class PartnerForm(FlaskForm):
     """Reads a partner; partners.services judges it."""
 
-    name = StringField("Name", [SHOWN_REQUIRED])
+    name = StringField(_l("Name"), [SHOWN_REQUIRED])
     kind = SelectField(
-        "Kind", choices=[SelectChoice(kind.value, kind.value.title()) for kind in PartnerKind]
+        _l("Kind"), choices=[SelectChoice(kind.value, kind.lazy_label) for kind in PartnerKind]
     )
-    location = StringField("Location", [SHOWN_REQUIRED])
+    location = StringField(_l("Location"), [SHOWN_REQUIRED])
     description_en = TextAreaField(_l("Description (English)"))
     description_de = TextAreaField(_l("Description (German)"))
-    website = URLField("Website")
-    contact_name = StringField("Contact name")
-    contact_email = EmailField("Contact email")
+    website = URLField(_l("Website"))
+    contact_name = StringField(_l("Contact name"))
+    contact_email = EmailField(_l("Contact email"))
     # The choices are the vocabulary's; an unknown tag is partners.services' to refuse.
     capabilities = GroupedCheckboxesField(_l("Capabilities"), choices=[], validate_choice=False)
-    is_published = BooleanField("Published in the public directory", default=True)
+    is_published = BooleanField(_l("Published in the public directory"), default=True)
 
     def descriptions(self) -> dict[str, str]:
         return {"en": self.description_en.data or "", "de": self.description_de.data or ""}
@@ -49,7 +49,8 @@ class CapabilityForm(FlaskForm):
     label_de = StringField(_l("Label (German)"))
     group = SelectField(_l("Group"), coerce=group_value, default=CapabilityGroup.other.value)
     slug = StringField(
-        "Slug", description="Letters, digits and hyphens; made from the label when left empty."
+        _l("Slug"),
+        description=_l("Letters, digits and hyphens; made from the label when left empty."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -63,17 +64,18 @@ class CapabilityForm(FlaskForm):
 
 
 class MergeCapabilitiesForm(FlaskForm):
-    merged = SelectField("Merge this tag", coerce=int)
-    into = SelectField("into this tag", coerce=int)
+    merged = SelectField(_l("Merge this tag"), coerce=int)
+    into = SelectField(_l("into this tag"), coerce=int)
 
 
 class LinkForm(FlaskForm):
     # Ids of their own: the lead page also holds the stage form, whose reason is ``reason``.
-    partner = SelectField("Partner", coerce=int, id="link-partner")
-    reason = TextAreaField("Reason", [SHOWN_REQUIRED], id="link-reason")
+    partner = SelectField(_l("Partner"), coerce=int, id="link-partner")
+    reason = TextAreaField(_l("Reason"), [SHOWN_REQUIRED], id="link-reason")
 
 
 class LinkStatusForm(FlaskForm):
     status = SelectField(
-        "New status", choices=[SelectChoice(status.value, status.label) for status in LinkStatus]
+        _l("New status"),
+        choices=[SelectChoice(status.value, status.lazy_label) for status in LinkStatus],
     )

@@ -2,6 +2,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import utcnow
 from crm.extensions import Model, db
+from crm.i18n import Labelled, name_members
 from crm.vocabulary.models import Capability
 from crm.vocabulary.translated import Translated
 
@@ -35,11 +37,21 @@ partner_capabilities = Table(
 )
 
 
-class PartnerKind(enum.Enum):
+class PartnerKind(Labelled, enum.Enum):
     company = "company"
     research = "research"
     hospital = "hospital"
     network = "network"
+
+
+name_members(
+    {
+        PartnerKind.company: _l("company"),
+        PartnerKind.research: _l("research"),
+        PartnerKind.hospital: _l("hospital"),
+        PartnerKind.network: _l("network"),
+    }
+)
 
 
 class Partner(Model):
@@ -81,22 +93,32 @@ class Partner(Model):
         return f"<Partner {self.slug}>"
 
 
-class LinkStatus(enum.Enum):
+class LinkStatus(Labelled, enum.Enum):
     suggested = "suggested"
     introduced = "introduced"
     in_contact = "in_contact"
     collaborating = "collaborating"
     declined = "declined"
 
-    @property
-    def label(self) -> str:
-        return self.name.replace("_", " ").capitalize()
 
-
-class LinkSource(enum.Enum):
+class LinkSource(Labelled, enum.Enum):
     staff = "staff"
     suggestion = "suggestion"
     event = "event"
+
+
+name_members(
+    {
+        LinkStatus.suggested: _l("Suggested"),
+        LinkStatus.introduced: _l("Introduced"),
+        LinkStatus.in_contact: _l("In contact"),
+        LinkStatus.collaborating: _l("Collaborating"),
+        LinkStatus.declined: _l("Declined"),
+        LinkSource.staff: _l("staff"),
+        LinkSource.suggestion: _l("suggestion"),
+        LinkSource.event: _l("event"),
+    }
+)
 
 
 class PartnerLink(Model):

@@ -7,7 +7,10 @@ fixed examples without a database.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 COVERAGE_WEIGHT = 0.8
 FOCUS_WEIGHT = 0.2
@@ -42,17 +45,17 @@ class Suggestion(Generic[P]):
 
     @property
     def explanation(self) -> str:
-        return "matches: " + ", ".join(self.matched)
+        return str(gettext("matches: %(tags)s", tags=", ".join(self.matched)))
 
 
 @dataclass(frozen=True)
 class Ranking(Generic[P]):
     suggestions: list[Suggestion[P]]
-    why_empty: str | None = None
+    why_empty: Any = None  # words read in the reader's language, or None
 
 
-NO_NEEDS = "No needs are recorded for this company; add capability tags to get suggestions."
-NO_MATCH = "No partner offers any of the capabilities this company needs."
+NO_NEEDS = _l("No needs are recorded for this company; add capability tags to get suggestions.")
+NO_MATCH = _l("No partner offers any of the capabilities this company needs.")
 
 
 def rank_partners(needs: Iterable[Tag], partners: Iterable[P]) -> Ranking[P]:

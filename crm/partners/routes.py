@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -127,7 +128,7 @@ def create() -> ResponseReturnValue:
     if form.validate_on_submit():
         partner = save_partner_from(form, None)
         if partner is not None:
-            flash(f"Partner {partner.name} added.", "success")
+            flash(_("Partner %(name)s added.", name=partner.name), "success")
             return redirect(url_for("partners.detail", slug=partner.slug))
     return render_partner_form(form, None)
 
@@ -138,14 +139,19 @@ def edit(slug: str) -> ResponseReturnValue:
     partner = partner_or_404(slug)
     form = partner_form(partner)
     if form.validate_on_submit() and save_partner_from(form, partner) is not None:
-        flash(f"Partner {partner.name} saved.", "success")
+        flash(_("Partner %(name)s saved.", name=partner.name), "success")
         return redirect(url_for("partners.detail", slug=partner.slug))
     return render_partner_form(form, partner)
 
 
 def set_archived(slug: str, is_archived: bool) -> ResponseReturnValue:
     partner = services.set_partner_archived(partner_or_404(slug), is_archived)
-    flash(f"{partner.name} {'archived' if is_archived else 'restored'}.", "success")
+    flash(
+        _("%(name)s archived.", name=partner.name)
+        if is_archived
+        else _("%(name)s restored.", name=partner.name),
+        "success",
+    )
     return redirect(url_for("partners.detail", slug=partner.slug))
 
 
@@ -170,7 +176,7 @@ def delete(slug: str) -> ResponseReturnValue:
     except Refused as error:
         flash_refusal(error)
         return redirect(url_for("partners.detail", slug=partner.slug))
-    flash(f"Partner {partner.name} deleted.", "success")
+    flash(_("Partner %(name)s deleted.", name=partner.name), "success")
     return redirect(url_for("partners.directory"))
 
 
@@ -209,7 +215,7 @@ def capabilities() -> ResponseReturnValue:
         except (Refused, Refusals) as error:
             show_refusals(form, error)
         else:
-            flash(f"Tag {capability.label} added.", "success")
+            flash(_("Tag %(label)s added.", label=capability.label), "success")
             return redirect(url_for("partners.capabilities"))
     return render_vocabulary(form, MergeCapabilitiesForm(formdata=None))
 
@@ -230,7 +236,7 @@ def rename_capability(capability_id: int) -> ResponseReturnValue:
         except (Refused, Refusals) as error:
             show_refusals(form, error)
         else:
-            flash(f"Tag renamed to {capability.label}.", "success")
+            flash(_("Tag renamed to %(label)s.", label=capability.label), "success")
             return redirect(url_for("partners.capabilities"))
     status = 422 if form.errors else 200
     return render_template(
@@ -252,7 +258,10 @@ def merge_capabilities() -> ResponseReturnValue:
         except Refused as error:
             show_refusals(form, error)
         else:
-            flash(f"Tag {merged_label} merged into {into.label}.", "success")
+            flash(
+                _("Tag %(merged)s merged into %(into)s.", merged=merged_label, into=into.label),
+                "success",
+            )
             return redirect(url_for("partners.capabilities"))
     return render_vocabulary(CapabilityForm(formdata=None), form)
 
@@ -316,7 +325,14 @@ def for_company(company_id: int) -> ResponseReturnValue:
             except Refused as error:
                 show_refusals(form, error)
             else:
-                flash(f"{company.name} linked to {partner.name}.", "success")
+                flash(
+                    _(
+                        "%(company)s linked to %(partner)s.",
+                        company=company.name,
+                        partner=partner.name,
+                    ),
+                    "success",
+                )
                 return back_to_company(company.id)
     status = 422 if form.errors else 200
     return render_template(
@@ -335,8 +351,13 @@ def suggestion_action(company_id: int, partner_id: int, accept: bool) -> Respons
     except Refused as error:
         flash_refusal(error)
     else:
-        verb = "linked to" if accept else "will no longer be suggested for"
-        flash(f"{partner.name} {verb} {company.name}.", "success")
+        names = {"partner": partner.name, "company": company.name}
+        flash(
+            _("%(partner)s linked to %(company)s.", **names)
+            if accept
+            else _("%(partner)s will no longer be suggested for %(company)s.", **names),
+            "success",
+        )
     return back_to_company(company.id)
 
 
@@ -361,14 +382,21 @@ def change_link_status(link_id: int) -> ResponseReturnValue:
     link = link_or_404(link_id)
     form = LinkStatusForm()
     if not form.validate_on_submit():
-        flash(f"New status: {' '.join(form.status.errors)}", "error")
+        flash(_("New status: %(problem)s", problem=" ".join(form.status.errors)), "error")
         return back_to(link)
     try:
         services.change_link_status(link, LinkStatus(form.status.data), current_user)
     except Refused as error:
         flash_refusal(error)
     else:
-        flash(f"Link to {link.partner.name} is now {link.status.label.lower()}.", "success")
+        flash(
+            _(
+                "The link to %(partner)s is now: %(status)s.",
+                partner=link.partner.name,
+                status=link.status.label,
+            ),
+            "success",
+        )
     return back_to(link)
 
 
@@ -381,5 +409,12 @@ def introduce(link_id: int) -> ResponseReturnValue:
     except Refused as error:
         flash_refusal(error)
     else:
-        flash(f"Introduction to {link.partner.name} queued for {message.to_email}.", "success")
+        flash(
+            _(
+                "Introduction to %(partner)s queued for %(email)s.",
+                partner=link.partner.name,
+                email=message.to_email,
+            ),
+            "success",
+        )
     return back_to(link)

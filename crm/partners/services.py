@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from email_validator import EmailNotValidError, validate_email
 from flask import render_template
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -28,6 +30,7 @@ from crm.partners.ranking import Ranking, Suggestion, rank_partners
 from crm.refusals import Conflict, Refused, refuse_any
 from crm.rules import bounded_text, refusals_of, required_text
 from crm.vocabulary.models import Capability
+from crm.vocabulary.places import DEFAULT_LANGUAGE
 from crm.vocabulary.services import capabilities_named, slug_from
 
 if TYPE_CHECKING:
@@ -81,7 +84,7 @@ def partner_refusals(texts: dict[str, str | None]) -> list[Refused]:
             Refused(
                 "invalid_website",
                 "website",
-                "Enter a full address starting with http:// or https://.",
+                _l("Enter a full address starting with http:// or https://."),
             )
         )
     return refusals
@@ -94,7 +97,7 @@ def normalised_partner_email(email: str | None) -> str | None:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise Refused("invalid_email", "contact_email", "Not a valid email address.") from error
+        raise Refused("invalid_email", "contact_email", _l("Not a valid email address.")) from error
 
 
 def save_partner(
@@ -159,7 +162,7 @@ def delete_partner(partner: Partner) -> None:
         raise Conflict(
             "partner_linked",
             None,
-            "{name} is linked to {count} companies and cannot be deleted; archive it instead.",
+            _l("{name} is linked to {count} companies and cannot be deleted; archive it instead."),
             name=partner.name,
             count=links,
         )
@@ -195,13 +198,13 @@ def link_company_to_partner(
         raise Refused(
             "partner_archived",
             "partner",
-            "{name} is archived: restore it first.",
+            _l("{name} is archived: restore it first."),
             name=partner.name,
         )
     refuse_any(refusals_of(bounded_text("reason", reason, 2000)))
     link = link_between(company, partner)
     if link is None and not reason.strip():
-        raise Refused("required", "reason", "Say why the company and the partner fit.")
+        raise Refused("required", "reason", _l("Say why the company and the partner fit."))
     if link is not None:
         link.reason = reason.strip() or link.reason
         link.event = link.event or event
@@ -228,7 +231,7 @@ def move_link(link: PartnerLink, to: LinkStatus, by: User | None) -> PartnerLink
         raise Refused(
             "link_move_not_allowed",
             "status",
-            "A link cannot move from {current} to {to}.",
+            _l("A link cannot move from {current} to {to}."),
             current=link.status.label.lower(),
             to=to.label.lower(),
         )
@@ -244,7 +247,7 @@ def change_link_status(link: PartnerLink, to: LinkStatus, by: User | None) -> Pa
         raise Refused(
             "introduce_by_mail",
             "status",
-            "A link becomes introduced only by sending the introduction mail.",
+            _l("A link becomes introduced only by sending the introduction mail."),
         )
     return move_link(link, to, by)
 
@@ -346,7 +349,7 @@ def suggestion_for(company: Company, partner: Partner) -> Suggestion[Partner]:
     raise Conflict(
         "not_suggested",
         "partner",
-        "{partner} is not among the suggestions for {company}.",
+        _l("{partner} is not among the suggestions for {company}."),
         partner=partner.name,
         company=company.name,
     )
@@ -414,19 +417,28 @@ def introduce(link: PartnerLink, by: User | None) -> OutboxMessage:
         raise Conflict(
             "no_contact_email",
             None,
-            "{name} has no contact email; add one to the partner before introducing.",
+            _l("{name} has no contact email; add one to the partner before introducing."),
             name=partner.name,
         )
     move_link(link, LinkStatus.introduced, by)
     introductions = sum(change.to_status is LinkStatus.introduced for change in link.changes)
     context = {"link": link, "partner": partner, "company": company, "sender": by}
+    # Written in the language of the staff member who introduces: they write to the partner.
+    language = by.language if by is not None else DEFAULT_LANGUAGE
+    with force_locale(language):
+        subject = gettext(
+            "Introduction: %(company)s and %(partner)s", company=company.name, partner=partner.name
+        )
+        text_body = render_template("mail/partner_introduction.txt", **context)
+        html_body = render_template("mail/partner_introduction.html", **context)
     message = queue_mail(
         f"introduction:link:{link.id}:{introductions}",
         to_email=partner.contact_email,
         to_name=partner.contact_name or partner.name,
-        subject=f"Introduction: {company.name} and {partner.name}",
-        text_body=render_template("mail/partner_introduction.txt", **context),
-        html_body=render_template("mail/partner_introduction.html", **context),
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        language=language,
         company_id=company.id,
     )
     record_activity(
@@ -471,7 +483,7 @@ def partner_named(slug: str, field: str = "partner") -> Partner:
     """The partner with this slug; an unknown slug is refused naming ``field``."""
     partner = partner_by_slug(slug)
     if partner is None:
-        raise Refused("unknown_partner", field, "No partner {slug!r}.", slug=slug)
+        raise Refused("unknown_partner", field, _l("No partner {slug!r}."), slug=slug)
     return partner
 
 

@@ -4,6 +4,7 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from crm.auth.access import role_required
 from crm.auth.models import Role
@@ -21,14 +22,18 @@ def index() -> ResponseReturnValue:
         email = form.email.data or ""
         if form.erase.data:
             if not form.confirm_erasure.data:
-                form.confirm_erasure.errors.append("Tick the box to confirm the erasure.")
+                form.confirm_erasure.errors.append(_("Tick the box to confirm the erasure."))
                 return render_template("privacy/index.html", form=form), 422
             report = erase_person(email)
             flash(
-                f"Erased: {report.contacts_deleted} contacts deleted, "
-                f"{report.registrations_anonymised} registrations anonymised, "
-                f"{report.messages_scrubbed} mails scrubbed, "
-                f"{report.activities_scrubbed} timeline entries scrubbed.",
+                _(
+                    "Erased: %(contacts)d contacts deleted, %(registrations)d registrations "
+                    "anonymised, %(mails)d mails scrubbed, %(entries)d timeline entries scrubbed.",
+                    contacts=report.contacts_deleted,
+                    registrations=report.registrations_anonymised,
+                    mails=report.messages_scrubbed,
+                    entries=report.activities_scrubbed,
+                ),
                 "success" if report.found_anything else "info",
             )
             return redirect(url_for("privacy.index"))

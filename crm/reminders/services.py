@@ -8,22 +8,19 @@ go out at most once.
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from babel.dates import format_date, format_time, get_timezone_name
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from crm.calendar.ics import public_event_url
 from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
 from crm.extensions import db
+from crm.i18n import day, event_when
 from crm.mail.models import OutboxMessage
 from crm.mail.outbox import queue_mail
-
-SUBJECTS = {
-    "en": "Reminder: {title} on {day}",
-    "de": "Erinnerung: {title} am {day}",
-}
+from crm.vocabulary.places import language_or_default
 
 
 @dataclass(frozen=True)
@@ -112,34 +109,21 @@ def due_reminders(now: datetime) -> list[DueReminder]:
     return reminders
 
 
-def when_text(event: Event, language: str) -> str:
-    if event.is_all_day:
-        assert event.starts_on is not None and event.ends_on is not None
-        first = format_date(event.starts_on, format="full", locale=language)
-        if event.ends_on == event.starts_on:
-            return first
-        return f"{first} - {format_date(event.ends_on, format='full', locale=language)}"
-    local = event.begins_at.astimezone(event.zone)
-    day = format_date(local, format="full", locale=language)
-    hour = format_time(local, format="short", locale=language)
-    return f"{day}, {hour} ({get_timezone_name(local, locale=language)})"
-
-
 def queue_reminder(reminder: DueReminder) -> OutboxMessage:
+    """The reminder in the registrant's language."""
     registration = reminder.registration
     event = registration.event
-    language = registration.language if registration.language in SUBJECTS else "en"
-    context = {
-        "registration": registration,
-        "event": event,
-        "language": language,
-        "offset_days": reminder.offset_days,
-        "when": when_text(event, language),
-        "event_url": public_event_url(event),
-    }
-    day = format_date(event.begins_at.astimezone(event.zone), format="long", locale=language)
-    with force_locale(language):  # the event's texts in the registrant's language
-        subject = SUBJECTS[language].format(title=event.title, day=day)
+    language = language_or_default(registration.language)
+    with force_locale(language):
+        context = {
+            "registration": registration,
+            "event": event,
+            "offset_days": reminder.offset_days,
+            "when": event_when(event),
+            "event_url": public_event_url(event),
+        }
+        on_day = day(event.begins_at.astimezone(event.zone).date(), "long")
+        subject = _("Reminder: %(title)s on %(day)s", title=event.title, day=on_day)
         text_body = render_template("mail/reminder.txt", **context)
         html_body = render_template("mail/reminder.html", **context)
     return queue_mail(

@@ -4,6 +4,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.db import repoint_references
@@ -50,7 +51,7 @@ def capabilities_named(names: Iterable[str], *, field: str = "needs") -> list[Ca
         raise Refused(
             "unknown_capability",
             field,
-            "Unknown capability tag: {names}.",
+            _l("Unknown capability tag: {names}."),
             names=", ".join(unknown),
         )
     return list({by_name[name.lower()].id: by_name[name.lower()] for name in wanted}.values())
@@ -73,10 +74,10 @@ def checked_tag(
     )
     slug = slug_from(slug or labels["en"] or labels["de"])[:SLUG_LENGTH].strip("-")
     if not slug:
-        raise Refused("slug_empty", "slug", "The slug needs at least one letter or digit.")
+        raise Refused("slug_empty", "slug", _l("The slug needs at least one letter or digit."))
     taken = db.session.scalar(select(Capability).where(Capability.slug == slug))
     if taken is not None and taken is not except_for:
-        raise Refused("slug_taken", "slug", "The tag “{slug}” exists already.", slug=slug)
+        raise Refused("slug_taken", "slug", _l("The tag “{slug}” exists already."), slug=slug)
     return labels, slug
 
 
@@ -104,7 +105,7 @@ def rename_capability(
 def merge_capabilities(merged: Capability, into: Capability) -> Capability:
     """Everything tagged ``merged`` is tagged ``into`` instead; then ``merged`` is deleted."""
     if merged.id == into.id:
-        raise Refused("merge_into_itself", "into", "Choose two different tags to merge.")
+        raise Refused("merge_into_itself", "into", _l("Choose two different tags to merge."))
     db.session.flush()
     repoint_references(db.session, Capability.__table__, merged.id, into.id)
     db.session.expire_all()

@@ -2,13 +2,18 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from crm.events.models import Event, Registration
 from crm.events.tokens import manage_url
 from crm.extensions import db
 from crm.mail.models import OutboxMessage
+from tests.snapshots import assert_mail_matches_snapshots
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 CONFIRMATION_EN = """Dear Ada Lovelace,
 
@@ -21,7 +26,7 @@ Kongresszentrum, Dresden
 See, change or cancel your registration (keep this link private):
 {link}
 
-Saxony Trade & Invest (WFS) and the nukliD cluster"""
+Saxony Trade & Invest and the nukliD cluster"""
 
 WAITLIST_DE = """Guten Tag Ada Lovelace,
 
@@ -35,7 +40,7 @@ Kongresszentrum, Dresden
 Anmeldung ansehen, ändern oder stornieren (bitte nicht weitergeben):
 {link}
 
-Wirtschaftsförderung Sachsen (WFS) und das nukliD-Cluster"""
+Wirtschaftsförderung Sachsen GmbH und das nukliD-Cluster"""
 
 
 def isotope_day(create_event: Callable[..., Event], capacity: int) -> Event:
@@ -69,3 +74,22 @@ def test_german_waiting_list_text(
     message = only_mail()
     assert message.subject == "Warteliste: Isotope Day"
     assert message.text_body == WAITLIST_DE.format(link=manage_url(registration))
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_confirmation_matches_its_snapshot(
+    create_event: Callable[..., Event],
+    create_registration: Callable[..., Registration],
+    language: str,
+) -> None:
+    registration = create_registration(
+        isotope_day(create_event, 5), name="Ada Lovelace", language=language
+    )
+    message = only_mail()
+    assert message.language == language
+    assert_mail_matches_snapshots(
+        message,
+        SNAPSHOTS,
+        f"registration_confirmation.{language}",
+        {manage_url(registration): "<the private link>"},
+    )

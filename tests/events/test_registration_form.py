@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
-from crm.events.texts import CONSENT_VERSION
+from crm.events.services import CONSENT_VERSION
 from crm.extensions import db
 from crm.mail.models import OutboxMessage
 from tests.helpers import submit_form

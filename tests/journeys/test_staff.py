@@ -104,12 +104,12 @@ def test_a_manager_takes_a_new_lead_through_the_pipeline_with_a_partner_and_a_ta
     page.get_by_role("link", name="My tasks").click()
     row = page.get_by_role("row").filter(has_text="Send the aftercare welcome pack")
     expect(row.get_by_role("cell")).to_have_text(
-        ["2026-04-10", "Send the aftercare welcome pack", COMPANY, "Done"]
+        ["10 Apr 2026", "Send the aftercare welcome pack", COMPANY, "Done"]
     )
 
     clock(JOURNEY_START + timedelta(days=42))
     page.reload()
-    expect(row.get_by_role("cell").first).to_have_text("2026-04-10 overdue")
+    expect(row.get_by_role("cell").first).to_have_text("10 Apr 2026 overdue")
 
     db.session.expire_all()
     company = db.session.scalars(select(Company).where(Company.name == COMPANY)).one()

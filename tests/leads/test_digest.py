@@ -21,6 +21,7 @@ from crm.leads.models import Company, FollowUpTask
 from crm.leads.services import complete_task
 from crm.mail.models import OutboxMessage, OutboxStatus
 from tests.conftest import SMTPServer
+from tests.snapshots import assert_mail_matches_snapshots
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TODAY = date(2025, 10, 21)
@@ -183,13 +184,16 @@ def test_disabled_users_and_viewers_get_no_digest(
     assert queued_digests() == []
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
 def test_the_digest_lists_overdue_tasks_first_and_matches_its_snapshot(
+    language: str,
     create_user: Callable[..., User],
     create_company: Callable[..., Company],
     create_task: CreateTask,
     clock: Callable[[str], None],
 ) -> None:
     owner = create_user(Role.staff, name="Katrin Vogel", email="katrin.vogel@wfs.example")
+    owner.language = language
     rotop = create_company(name="ROTOP Pharmaka GmbH")
     isotopia = create_company(name="Isotopia <Pharma> & Co")
     create_task(owner, TODAY, title="Send the site plan", company=rotop)
@@ -200,9 +204,8 @@ def test_the_digest_lists_overdue_tasks_first_and_matches_its_snapshot(
     queue_due_digests_now()
 
     message = queued_digests()[0]
-    assert message.subject == (SNAPSHOTS / "staff_digest.subject").read_text().strip()
-    assert message.text_body == (SNAPSHOTS / "staff_digest.txt").read_text()
-    assert message.html_body == (SNAPSHOTS / "staff_digest.html").read_text()
+    assert message.language == language
+    assert_mail_matches_snapshots(message, SNAPSHOTS, f"staff_digest.{language}")
 
 
 def test_the_command_queues_the_digests_due_at_the_given_instant(
@@ -264,7 +267,7 @@ def test_the_worker_sends_the_digest_over_smtp(
     arrived = email.message_from_bytes(smtp_server.messages[0]["data"], policy=default)
     assert isinstance(arrived, EmailMessage)
     assert arrived["To"] == "Katrin Vogel <katrin.vogel@wfs.example>"
-    assert arrived["Subject"] == ("Your follow-ups on October 21, 2025: 1 overdue, 0 due today")
+    assert arrived["Subject"] == "Your follow-ups on 21 October 2025: 1 overdue, 0 due today"
     text_part = arrived.get_body(preferencelist=("plain",))
     html_part = arrived.get_body(preferencelist=("html",))
     assert text_part is not None and html_part is not None

@@ -264,7 +264,7 @@ def test_an_english_reminder_shows_the_local_time_of_the_event(
     message = db.session.scalar(select(OutboxMessage))
     assert message is not None
     assert message.subject.startswith("Reminder:")
-    assert "2025, 9:00\u202fAM (Central European Standard Time)" in message.text_body
+    assert "28 October 2025, 09:00 \N{EN DASH} 16:00 (Europe/Berlin)" in message.text_body
     assert "http://localhost/events/" in message.text_body
     assert "Ben &lt;Admin&gt;" in (message.html_body or "")
 
