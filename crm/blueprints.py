@@ -25,6 +25,7 @@ from crm.events import staff_routes as event_staff_routes
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
 from crm.leads import routes as leads_routes
+from crm.leads.signals import stage_moved
 from crm.leads.timeline import record_sent_mail
 from crm.mail import cli as mail_cli
 from crm.mail import routes as outbox_routes
@@ -38,6 +39,8 @@ from crm.refusals import Conflict, Refusals, Refused
 from crm.reminders import cli as reminders_cli
 from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
+from crm.sites import routes as sites_routes
+from crm.sites.services import taken_on_landing
 from crm.unit_of_work import install as install_unit_of_work
 from crm.worker import worker
 
@@ -73,6 +76,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(leads_cli.digest)
     app.register_blueprint(partners_routes.blueprint)
     app.cli.add_command(partners_cli.partners)
+    app.register_blueprint(sites_routes.blueprint)
     app.register_blueprint(calendar_routes.blueprint)
     app.register_blueprint(outbox_routes.blueprint)
     app.cli.add_command(mail_cli.mail)
@@ -88,6 +92,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(Refusals, refused)
     install_unit_of_work(app)
     mail_sent.connect(record_sent_mail)
+    stage_moved.connect(taken_on_landing)
     use_invitation_writer(app, invitation_text)
 
 

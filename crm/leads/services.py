@@ -35,6 +35,7 @@ from crm.leads.models import (
     StageChange,
 )
 from crm.leads.names import normalise_company_name
+from crm.leads.signals import stage_moved
 from crm.leads.timeline import record_activity
 from crm.refusals import Conflict, Refused, refuse_any
 from crm.rules import bounded_text, number_within, required_text, storable_date, storable_moment
@@ -327,6 +328,7 @@ def move_stage(
     if to is Stage.lost:
         company.lost_to_location = (lost_to_location or "").strip() or None
     db.session.flush()
+    stage_moved.send(company, to=to, by=by)
     return change
 
 

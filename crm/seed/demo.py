@@ -24,6 +24,8 @@ from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.partners.models import LinkSource, LinkStatus, Partner
 from crm.partners.services import change_link_status, link_company_to_partner
 from crm.seed import data
+from crm.sites import services as sites
+from crm.sites.models import CleanroomClass, PriceBasis, Site, SiteKind, SiteLocation
 from crm.vocabulary.models import Capability
 
 UPCOMING_DAYS_AHEAD = 60
@@ -41,6 +43,8 @@ COMPANY_FIELDS = (
     "capex_eur",
     "likelihood_percent",
     "site_area_m2",
+    "needs_office",
+    "needs_lab",
     "needs_production",
     "needs_gmp",
     "needs_hot_cells",
@@ -184,8 +188,46 @@ def record_past_mail(event: Event) -> None:
             message.sent_at = event.begins_at - timedelta(days=7)
 
 
+def demo_site(entry: dict[str, Any], owner: User | None) -> Site:
+    details = {key: value for key, value in entry.items() if key != "available_in_days"}
+    details["location"] = SiteLocation(entry["location"])
+    details["kind"] = SiteKind(entry["kind"])
+    details["price_basis"] = PriceBasis(entry.get("price_basis", "rent_per_m2_month"))
+    if "cleanroom_class" in entry:
+        details["cleanroom_class"] = CleanroomClass(entry["cleanroom_class"])
+    if "available_in_days" in entry:
+        details["available_from"] = leads.office_today() + timedelta(
+            days=entry["available_in_days"]
+        )
+    return sites.save_site(None, details, by=owner, is_demo=True)
+
+
+def seed_demo_sites(owner: User | None) -> int:
+    """The demo plots and units, and the demo lead's reservation of one of them."""
+    known = set(db.session.scalars(select(Site.name).where(Site.is_demo)))
+    made = {
+        entry["name"]: demo_site(entry, owner)
+        for entry in data.DEMO_SITES
+        if entry["name"] not in known
+    }
+    site_name, lead_name, days = data.DEMO_RESERVATION
+    lead = db.session.scalar(select(Company).where(Company.is_demo, Company.name == lead_name))
+    if site_name in made and lead is not None:
+        today = leads.office_today()
+        sites.reserve(
+            made[site_name],
+            lead,
+            starts_on=today,
+            ends_on=today + timedelta(days=days),
+            note="Demo: held while the lease terms are discussed",
+            by=owner,
+        )
+    return len(made)
+
+
 def seed_demo(capabilities: dict[str, Capability]) -> int:
-    """Fictional companies with history; a past, two upcoming (one full) and a draft event."""
+    """Fictional companies with history, sites to match them, a past, two upcoming (one full)
+    and a draft event."""
     known_names = set(db.session.scalars(select(Company.name).where(Company.is_demo)))
     owner = first_staff_member()
     companies: dict[str, Company] = {}
@@ -195,6 +237,7 @@ def seed_demo(capabilities: dict[str, Capability]) -> int:
     added = len(companies)
     if len(companies) == len(data.DEMO_COMPANIES):
         demo_links(companies, owner)
+    added += seed_demo_sites(owner)
     known_events = set(db.session.scalars(select(Event.slug).where(Event.is_demo)))
     if data.DEMO_PAST_EVENT["slug"] not in known_events:
         past = demo_event(
