@@ -111,9 +111,9 @@ class SiteMatch:
 
 
 def match(lead: Any, site: Any) -> SiteMatch | None:
-    """The site against the lead's requirement, or None when it meets no part of it."""
+    """The site against the lead's requirement, or None when it meets no part of it in full."""
     parts = fits(lead, site)
-    if not parts or not any(part.value for part in parts):
+    if not any(part.value == 1.0 for part in parts):
         return None
     score = sum(part.value for part in parts) / len(parts)
     return SiteMatch(
@@ -140,7 +140,8 @@ def rank_sites(lead: Any, sites: Iterable[Any]) -> list[SiteMatch]:
     between 0 and 1: the area by the share of it the site offers (800 of 1,000 m² scores 0.8,
     more than needed scores 1), every other part 1 when met and 0 when not. The site's score is
     the mean over the parts, so 1 means the site meets the whole requirement and each missing
-    feature costs the same. A site meeting no part is left out.
+    feature costs the same. A site meeting no part in full is left out (a 100 m² office for a
+    1,000 m² production lead is no suggestion, even though it offers a tenth of the area).
 
     Equal scores are ordered by the area to spare (the closest fit first: a 1,200 m² unit ranks
     above a 20,000 m² plot for a 1,000 m² need), then by name, so the order is stable. Each match

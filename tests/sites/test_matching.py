@@ -85,8 +85,10 @@ def test_sites_rank_by_score_then_by_the_least_area_to_spare_then_by_name() -> N
     assert [found.score for found in ranked] == [1.0, 1.0, 1.0, 0.8333, 0.6667, 0.3333]
 
 
-def test_a_site_meeting_no_part_of_the_requirement_is_left_out() -> None:
-    assert rank_sites(lead(hot_cells=True, gmp=True), [site("Office", 300, SiteKind.office)]) == []
+def test_a_site_meeting_no_part_of_the_requirement_in_full_is_left_out() -> None:
+    needs = lead(area=1000, hot_cells=True, gmp=True)
+
+    assert rank_sites(needs, [site("Office", 300, SiteKind.office)]) == []
 
 
 def test_a_lead_without_a_requirement_gets_no_sites() -> None:
