@@ -47,7 +47,7 @@ from crm.partners import services as partners
 from crm.partners.models import LinkSource, LinkStatus, Partner, PartnerKind, PartnerLink
 from crm.seed.services import seed
 from crm.sites import services as sites
-from crm.sites.models import SiteKind, SiteLocation
+from crm.sites.models import Site, SiteKind, SiteLocation
 from crm.vocabulary import services as vocabulary
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import csrf_token
@@ -234,6 +234,13 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/api/v1/companies/<int:company_id>/tasks", "POST"): Expected(401, 403, 201, 201),
     ("/api/v1/companies/<int:company_id>/partner-links", "GET"): Expected(401, 200, 200, 200),
     ("/api/v1/companies/<int:company_id>/partner-links", "POST"): Expected(401, 403, 201, 201),
+    ("/api/v1/companies/<int:company_id>/site-matches", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/sites", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/sites", "POST"): Expected(401, 403, 201, 201),
+    ("/api/v1/sites/<int:site_id>", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/sites/<int:site_id>", "PATCH"): Expected(401, 403, 200, 200),
+    ("/api/v1/sites/<int:site_id>/reservations", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/sites/<int:site_id>/reservations", "POST"): Expected(401, 403, 201, 201),
 }
 
 
@@ -771,6 +778,7 @@ reserved_until = per_caller("2026-04-14", "2026-04-30")
 
 
 def reservation_form(world: "World", caller: str) -> dict[str, Any]:
+    """A reservation of the world's site for the lead, in April (the staff member first)."""
     return {
         "company_id": str(world.company_id),
         "starts_on": reserved_from(caller),
@@ -991,6 +999,22 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ),
     ("/api/v1/companies/<int:company_id>/partner-links", "POST"): Ask(
         json=lambda w, c: {"partner": w.partner_slug, "reason": "Hot cells"}
+    ),
+    ("/api/v1/sites", "POST"): Ask(
+        json=lambda w, c: {
+            "name": f"Api hall of {c}",
+            "location": "radeberg",
+            "kind": "production",
+            "area_m2": 2400,
+        }
+    ),
+    ("/api/v1/sites/<int:site_id>", "PATCH"): Ask(json=lambda w, c: {"power_kva": 630}),
+    ("/api/v1/sites/<int:site_id>/reservations", "POST"): Ask(
+        json=lambda w, c: {
+            "company_id": w.company_id,
+            "starts_on": per_caller("2026-05-01", "2026-05-15")(c),
+            "ends_on": per_caller("2026-05-14", "2026-05-31")(c),
+        }
     ),
 }
 
@@ -1321,6 +1345,53 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
         ),
     ),
     # Refusals and real outcomes beyond the empty forms of the route table.
+    ("/api/v1/sites/<int:site_id>/reservations", "POST", "an overlapping period"): (
+        Expected(401, 403, 409, 409),
+        Ask(
+            json=lambda w, c: {
+                "company_id": w.company_id,
+                "starts_on": "2026-03-15",
+                "ends_on": "2026-04-02",
+            }
+        ),
+    ),
+    ("/api/v1/sites/<int:site_id>/reservations", "POST", "an end before the start"): (
+        Expected(401, 403, 422, 422),
+        Ask(
+            json=lambda w, c: {
+                "company_id": w.company_id,
+                "starts_on": "2026-07-15",
+                "ends_on": "2026-07-02",
+            }
+        ),
+    ),
+    ("/api/v1/sites", "POST", "an absurd area"): (
+        Expected(401, 403, 422, 422),
+        Ask(
+            json=lambda w, c: {
+                "name": "Continent",
+                "location": "other",
+                "kind": "plot",
+                "area_m2": 10**15,
+            }
+        ),
+    ),
+    ("/api/v1/sites/<int:site_id>", "GET", "no such site"): (
+        Expected(401, 404, 404, 404),
+        missing("site_id"),
+    ),
+    ("/api/v1/companies/<int:company_id>/site-matches", "GET", "every lead"): (
+        Expected(None, 200, None, None),
+        every("company_id", Company.id),
+    ),
+    ("/leads/<int:company_id>", "GET", "every lead, with its sites"): (
+        Expected(None, None, None, 200),
+        every("company_id", Company.id),
+    ),
+    ("/sites/<int:site_id>", "GET", "every site"): (
+        Expected(None, 200, 200, None),
+        every("site_id", Site.id),
+    ),
     ("/sites/<int:site_id>", "GET", "no such site"): (
         Expected(302, 404, 404, 404),
         missing("site_id"),

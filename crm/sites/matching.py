@@ -155,6 +155,13 @@ def rank_sites(lead: Any, sites: Iterable[Any]) -> list[SiteMatch]:
     return found
 
 
+def why_empty(lead: Any, matches: list[SiteMatch]) -> str | None:
+    """Why a lead got no sites: no requirement recorded, or none on offer meets it."""
+    if matches:
+        return None
+    return NO_SITE if has_requirement(lead) else NO_REQUIREMENT
+
+
 def rank_leads(site: Any, leads: Iterable[Any]) -> list[SiteMatch]:
     """The leads whose requirement the site meets in full, the closest fit first (the least area
     to spare), then by name."""

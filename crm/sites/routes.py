@@ -15,7 +15,7 @@ from crm.leads.services import company_by_id
 from crm.refusals import Refusals, Refused
 from crm.sites import services
 from crm.sites.forms import ReservationForm, SiteForm, default_dates, filter_values
-from crm.sites.matching import NO_REQUIREMENT, NO_SITE, has_requirement
+from crm.sites.matching import why_empty
 from crm.sites.models import (
     CleanroomClass,
     Reservation,
@@ -194,9 +194,7 @@ def sites_of_company(company: Company) -> Markup:
             reservations=services.reservations_of_company(company),
             matches=matches[:MATCHES_ON_LEAD_PAGE],
             more=max(len(matches) - MATCHES_ON_LEAD_PAGE, 0),
-            why_empty=NO_REQUIREMENT
-            if not has_requirement(company)
-            else (NO_SITE if not matches else None),
+            why_empty=why_empty(company, matches),
             window=services.reservation_window(),
             can_edit=current_user.has_role(Role.staff),
         )
