@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from crm.auth.models import Role, User
 from crm.extensions import db
@@ -187,3 +188,45 @@ def test_the_service_refuses_every_bad_field_at_once(app: Any) -> None:
 
     assert set(refused.value.by_field()) == {"name", "location", "area_m2"}
     assert site_count() == 0
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "area_m2 = 0",
+        "area_m2 = 20000000",
+        "latitude = 95",
+        "kind = 'castle'",
+        "status = 'sold'",
+        "status = 'taken'",  # without the company that took it
+        "kind = 'cleanroom'",  # without its grade
+        "price_min_eur = 30, price_max_eur = 10",
+    ],
+)
+def test_the_database_itself_refuses_what_the_rules_refuse(
+    create_site: Callable[..., Site], assignment: str
+) -> None:
+    site = create_site()
+
+    with pytest.raises(IntegrityError):
+        db.session.execute(text(f"UPDATE sites SET {assignment} WHERE id = :id"), {"id": site.id})
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_the_database_refuses_a_reservation_ending_before_it_starts(
+    create_site: Callable[..., Site], company: Any
+) -> None:
+    site = create_site()
+
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            text(
+                "INSERT INTO site_reservations (site_id, company_id, starts_on, ends_on, status,"
+                " note, created_at) VALUES (:site, :company, '2026-03-10', '2026-03-01',"
+                " 'active', '', '2026-03-01 09:00:00')"
+            ),
+            {"site": site.id, "company": company.id},
+        )
+        db.session.flush()
+    db.session.rollback()

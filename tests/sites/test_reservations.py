@@ -28,6 +28,17 @@ def today(clock: Callable[[str], None]) -> None:
     clock(TODAY)
 
 
+def hold(site: Site, lead: Company, first_day: str, last_day: str) -> Reservation:
+    """A reservation made through the service, by nobody in particular."""
+    return reserve(
+        site,
+        lead,
+        starts_on=date.fromisoformat(first_day),
+        ends_on=date.fromisoformat(last_day),
+        by=None,
+    )
+
+
 def reservation_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Reservation)) or 0
 
@@ -90,13 +101,7 @@ def test_a_bad_reservation_is_refused_on_the_form_and_nothing_is_stored(
     message: str,
 ) -> None:
     site = create_site()
-    reserve(
-        site,
-        create_company(name="First GmbH"),
-        starts_on=date(2026, 3, 2),
-        ends_on=date(2026, 3, 31),
-        by=None,
-    )
+    hold(site, create_company(name="First GmbH"), "2026-03-02", "2026-03-31")
     db.session.commit()
     second = create_company(name="Second GmbH")
 
@@ -117,11 +122,11 @@ def test_reservations_of_one_site_may_follow_each_other_but_never_overlap(
 ) -> None:
     site = create_site()
     first, second = create_company(), create_company()
-    reserve(site, first, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 31), by=None)
+    hold(site, first, "2026-03-02", "2026-03-31")
 
-    later = reserve(site, second, starts_on=date(2026, 4, 1), ends_on=date(2026, 4, 30), by=None)
+    later = hold(site, second, "2026-04-01", "2026-04-30")
     with pytest.raises(Conflict) as refused:
-        reserve(site, second, starts_on=date(2026, 3, 31), ends_on=date(2026, 4, 2), by=None)
+        hold(site, second, "2026-03-31", "2026-04-02")
 
     assert refused.value.code == "reservation_overlaps"
     assert later.status is ReservationStatus.active
@@ -138,7 +143,7 @@ def test_a_taken_or_archived_site_cannot_be_reserved(
 
     for site, code in ((taken, "site_taken"), (archived, "site_archived")):
         with pytest.raises(Conflict) as refused:
-            reserve(site, lead, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 9), by=None)
+            hold(site, lead, "2026-03-02", "2026-03-09")
         assert refused.value.code == code
     assert reservation_count() == 0
 
@@ -177,7 +182,7 @@ def test_of_two_staff_members_reserving_at_the_same_moment_exactly_one_wins(
                 lead = db.session.get(Company, lead_id)
                 assert site is not None and lead is not None
                 start.wait(timeout=30)
-                reserve(site, lead, starts_on=date(2026, 3, 5), ends_on=date(2026, 3, 20), by=None)
+                hold(site, lead, "2026-03-05", "2026-03-20")
                 db.session.commit()
                 outcomes.append("reserved")
             except BaseException as error:
@@ -206,13 +211,7 @@ def test_the_worker_frees_a_site_once_its_reservation_has_run_out(
 ) -> None:
     clock(TODAY)
     site = create_site()
-    held = reserve(
-        site,
-        create_company(name="Held AG"),
-        starts_on=date(2026, 3, 2),
-        ends_on=date(2026, 3, 10),
-        by=None,
-    )
+    held = hold(site, create_company(name="Held AG"), "2026-03-02", "2026-03-10")
     db.session.commit()
 
     clock("2026-03-10T20:00:00+00:00")  # the last day, in Dresden
@@ -234,13 +233,7 @@ def test_the_worker_marks_a_site_reserved_when_a_later_reservation_begins(
 ) -> None:
     clock(TODAY)
     site = create_site()
-    reserve(
-        site,
-        create_company(name="Later KG"),
-        starts_on=date(2026, 4, 1),
-        ends_on=date(2026, 4, 30),
-        by=None,
-    )
+    hold(site, create_company(name="Later KG"), "2026-04-01", "2026-04-30")
     db.session.commit()
     assert site.status is SiteStatus.available
 
@@ -262,9 +255,7 @@ def test_releasing_frees_the_site_at_once(
     create_company: Callable[..., Company],
 ) -> None:
     site = create_site()
-    held = reserve(
-        site, create_company(), starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 31), by=None
-    )
+    held = hold(site, create_company(), "2026-03-02", "2026-03-31")
     db.session.commit()
 
     response = submit_form(
@@ -284,8 +275,8 @@ def test_a_lead_that_lands_takes_its_reserved_site(
 ) -> None:
     chosen, other = create_site(name="Plot 7", kind=SiteKind.plot), create_site(name="Hall 9")
     lead = create_company(name="Lander AB", stage=Stage.decision, site_area_m2=500)
-    old = reserve(other, lead, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 20), by=None)
-    new = reserve(chosen, lead, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 30), by=None)
+    old = hold(other, lead, "2026-03-02", "2026-03-20")
+    new = hold(chosen, lead, "2026-03-02", "2026-03-30")
 
     leads.move_stage(lead, Stage.landed, "", None)
 
@@ -336,3 +327,22 @@ def test_the_site_page_lists_the_leads_it_meets_in_full(
 
     assert "Fits GmbH" in page
     assert "Too Big GmbH" not in page and "Landed GmbH" not in page
+
+
+def test_the_worker_command_runs_the_expiry_step(
+    app: Flask,
+    clock: Callable[[str], None],
+    create_site: Callable[..., Site],
+    create_company: Callable[..., Company],
+) -> None:
+    clock(TODAY)
+    site = create_site()
+    held = hold(site, create_company(), "2026-03-02", "2026-03-03")
+    db.session.commit()
+    clock("2026-03-05T09:00:00+00:00")
+
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+
+    db.session.expire_all()
+    assert result.exit_code == 0, result.output
+    assert held.status is ReservationStatus.expired and site.status is SiteStatus.available
