@@ -26,7 +26,7 @@ from crm.events import staff_routes as event_staff_routes
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
 from crm.leads import routes as leads_routes
-from crm.leads.signals import stage_moved
+from crm.leads.signals import stage_moved, stage_requested
 from crm.leads.timeline import record_sent_mail
 from crm.mail import cli as mail_cli
 from crm.mail import routes as outbox_routes
@@ -41,7 +41,7 @@ from crm.reminders import cli as reminders_cli
 from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
 from crm.sites import routes as sites_routes
-from crm.sites.services import taken_on_landing
+from crm.sites.services import chosen_site_refusals, taken_on_landing
 from crm.unit_of_work import install as install_unit_of_work
 from crm.worker import worker
 
@@ -95,6 +95,7 @@ def register(app: Flask) -> None:
     install_unit_of_work(app)
     mail_sent.connect(record_sent_mail)
     stage_moved.connect(taken_on_landing)
+    stage_requested.connect(chosen_site_refusals)
     use_invitation_writer(app, invitation_text)
 
 

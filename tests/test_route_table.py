@@ -461,6 +461,8 @@ def build_world(users: dict[str, User], clock: Callable[[str], None]) -> World:
             "country": "DE",
             "city": "Dresden",
             "owner_id": staff.id,
+            "site_area_m2": 900,
+            "needs_lab": True,
         },
         needs=needs,
         by=staff,
@@ -887,6 +889,8 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
             "investment_type": "expansion",
             "owner_id": str(w.staff_user_id),
             "version": str(current_version(w.company_id)),
+            "site_area_m2": "900",
+            "needs_lab": "y",
         }
     ),
     ("/leads/<int:company_id>/delete", "POST"): Ask(

@@ -256,6 +256,11 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
         "safeguarded_jobs": 0,
         "capex_eur": 9_000_000,
         "likelihood_percent": 100,
+        "site_area_m2": 1400,
+        "needs_production": True,
+        "needs_gmp": True,
+        "needs_controlled_area": True,
+        "site": "Demo: Production unit P1",
         "journey": [
             ("qualified", 400, ""),
             ("active", 330, ""),
@@ -285,7 +290,8 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
 ]
 
 # Fictional plots and units in the park and in Radeberg, so that the demo leads have sites to
-# match; "available_in_days" is counted from the day the demo is loaded.
+# match (and one a landed lead took); "available_in_days" is counted from the day the demo is
+# loaded.
 DEMO_SITES: list[dict[str, Any]] = [
     {
         "name": "Demo: Plot R7, Rossendorf park",
@@ -340,6 +346,17 @@ DEMO_SITES: list[dict[str, Any]] = [
         "price_min_eur": 20,
         "price_max_eur": 24,
         "description": "Demo: a licensed controlled area with room for two hot-cell lines.",
+    },
+    {
+        "name": "Demo: Production unit P1",
+        "location": "rossendorf",
+        "area_m2": 1600,
+        "kind": "production",
+        "is_gmp_ready": True,
+        "is_radiation_licence_possible": True,
+        "price_min_eur": 15,
+        "price_max_eur": 17,
+        "description": "Demo: a GMP production unit with a licensed controlled area.",
     },
     {
         "name": "Demo: Hall 2, Radeberg",

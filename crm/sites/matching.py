@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from crm.leads.models import has_site_requirement
 from crm.sites.models import SiteKind
 
 # The spaces each kind of site offers. A plot offers every space: the company builds to suit.
@@ -24,13 +25,6 @@ SPACES_OF_KIND: dict[SiteKind, frozenset[str]] = {
 SPACES = ("office", "lab", "production", "cleanroom")
 NO_REQUIREMENT = "No site requirement is recorded for this lead: add the area or the kind of space."
 NO_SITE = "No site on offer meets any part of this requirement."
-
-
-def has_requirement(lead: Any) -> bool:
-    return bool(lead.site_area_m2) or any(
-        getattr(lead, f"needs_{name}")
-        for name in (*SPACES, "gmp", "controlled_area", "radiation_licence", "hot_cells")
-    )
 
 
 @dataclass(frozen=True)
@@ -148,7 +142,7 @@ def rank_sites(lead: Any, sites: Iterable[Any]) -> list[SiteMatch]:
     lists the parts met as reasons and the parts missed as shortfalls ("area 800 of 1,000 m²",
     "no hot cells").
     """
-    if not has_requirement(lead):
+    if not has_site_requirement(lead):
         return []
     found = [found for site in sites if (found := match(lead, site)) is not None]
     found.sort(key=lambda m: (-m.score, spare_area(m), m.site.name))
@@ -159,7 +153,7 @@ def why_empty(lead: Any, matches: list[SiteMatch]) -> str | None:
     """Why a lead got no sites: no requirement recorded, or none on offer meets it."""
     if matches:
         return None
-    return NO_SITE if has_requirement(lead) else NO_REQUIREMENT
+    return NO_SITE if has_site_requirement(lead) else NO_REQUIREMENT
 
 
 def rank_leads(site: Any, leads: Iterable[Any]) -> list[SiteMatch]:
@@ -168,7 +162,9 @@ def rank_leads(site: Any, leads: Iterable[Any]) -> list[SiteMatch]:
     found = [
         found
         for lead in leads
-        if has_requirement(lead) and (found := match(lead, site)) is not None and found.is_full_fit
+        if has_site_requirement(lead)
+        and (found := match(lead, site)) is not None
+        and found.is_full_fit
     ]
     found.sort(key=lambda m: (spare_area(m), m.lead.name))
     return found

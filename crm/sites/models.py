@@ -106,9 +106,6 @@ class Site(Model):
         CheckConstraint(
             "(kind = 'cleanroom') = (cleanroom_class IS NOT NULL)", name="cleanroom_has_class"
         ),
-        CheckConstraint(
-            "(status = 'taken') = (taken_by_id IS NOT NULL)", name="taken_names_the_company"
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,6 +134,7 @@ class Site(Model):
     status: Mapped[SiteStatus] = mapped_column(
         enum_column(SiteStatus, "site_status"), default=SiteStatus.available
     )
+    # The lead that landed on the site; None once that lead is deleted (the site stays taken).
     taken_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )

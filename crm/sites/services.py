@@ -355,6 +355,17 @@ def release(reservation: Reservation, *, by: User | None) -> None:
     refresh_status(reservation.site, office_today(), by=by, reason="Reservation released")
 
 
+def latest_change(site: Site) -> SiteStatusChange | None:
+    """From the database: the collection in memory holds changes in the order they were made
+    in this session, not newest first."""
+    return db.session.scalar(
+        select(SiteStatusChange)
+        .where(SiteStatusChange.site_id == site.id)
+        .order_by(SiteStatusChange.changed_at.desc(), SiteStatusChange.id.desc())
+        .limit(1)
+    )
+
+
 def refresh_status(
     site: Site, today: date, *, by: User | None = None, reason: str = "Reservation"
 ) -> None:
@@ -368,7 +379,7 @@ def refresh_status(
         if site.status is not SiteStatus.available:
             change_status(site, SiteStatus.available, by=by, reason=reason)
         return
-    last = site.status_changes[0] if site.status_changes else None
+    last = latest_change(site)
     is_same = (
         site.status is SiteStatus.reserved
         and last is not None
@@ -442,6 +453,21 @@ def land_on_reserved_site(company: Company, *, by: User | None) -> Site | None:
     for other in others:
         release(other, by=by)
     return chosen.site
+
+
+def chosen_site_refusals(company: Company, *, to: Stage, **_: Any) -> list[Refused]:
+    """Receiver of ``leads.signals.stage_requested``: a decision needs a chosen site, that is
+    an active reservation for the lead."""
+    if to is not Stage.decision:
+        return []
+    held = db.session.scalar(
+        select(Reservation.id)
+        .where(Reservation.company_id == company.id, Reservation.status == ReservationStatus.active)
+        .limit(1)
+    )
+    if held is not None:
+        return []
+    return [Refused("site_needed", "site", "A decision needs a chosen site: reserve one.")]
 
 
 def taken_on_landing(company: Company, *, to: Stage, by: User | None, **_: Any) -> None:

@@ -66,7 +66,6 @@ def upgrade():
         sa.CheckConstraint('longitude IS NULL OR (longitude >= -180 AND longitude <= 180)', name=op.f('ck_sites_longitude_range')),
         sa.CheckConstraint('price_min_eur IS NULL OR price_max_eur IS NULL OR price_min_eur <= price_max_eur', name=op.f('ck_sites_price_order')),
         sa.CheckConstraint("(kind = 'cleanroom') = (cleanroom_class IS NOT NULL)", name=op.f('ck_sites_cleanroom_has_class')),
-        sa.CheckConstraint("(status = 'taken') = (taken_by_id IS NOT NULL)", name=op.f('ck_sites_taken_names_the_company')),
         sa.ForeignKeyConstraint(['taken_by_id'], ['companies.id'], name=op.f('fk_sites_taken_by_id_companies'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_sites')),
     )

@@ -274,7 +274,9 @@ def test_a_lead_that_lands_takes_its_reserved_site(
     today: None, create_site: Callable[..., Site], create_company: Callable[..., Company]
 ) -> None:
     chosen, other = create_site(name="Plot 7", kind=SiteKind.plot), create_site(name="Hall 9")
-    lead = create_company(name="Lander AB", stage=Stage.decision, site_area_m2=500)
+    lead = create_company(
+        name="Lander AB", stage=Stage.decision, site_area_m2=500, actual_landing_on=date(2026, 3, 2)
+    )
     old = hold(other, lead, "2026-03-02", "2026-03-20")
     new = hold(chosen, lead, "2026-03-02", "2026-03-30")
 
@@ -290,7 +292,7 @@ def test_a_lead_landing_without_a_reservation_takes_no_site(
     today: None, create_site: Callable[..., Site], create_company: Callable[..., Company]
 ) -> None:
     site = create_site()
-    lead = create_company(stage=Stage.decision)
+    lead = create_company(stage=Stage.decision, actual_landing_on=date(2026, 3, 2))
 
     leads.move_stage(lead, Stage.landed, "", None)
 
