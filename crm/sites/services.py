@@ -153,9 +153,10 @@ def save_site(
 
 
 def set_archived(site: Site, is_archived: bool) -> None:
-    """Archived sites leave the list and the matching; their history stays."""
-    if is_archived and site.status is SiteStatus.reserved:
-        raise Conflict("site_reserved", None, "Release the reservation before archiving the site.")
+    """Archived sites leave the list and the matching; their history stays. A site with an
+    active reservation (running or to come) is not archived."""
+    if is_archived and active_reservations(site):
+        raise Conflict("site_reserved", None, "Release the reservations before archiving the site.")
     site.is_archived = is_archived
     db.session.flush()
 
@@ -237,7 +238,11 @@ def lock_site(site: Site) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(Site).where(Site.id == site.id).with_for_update()).scalar_one()
     else:
-        db.session.execute(update(Site).where(Site.id == site.id).values(status=Site.status))
+        db.session.execute(
+            update(Site)
+            .where(Site.id == site.id)
+            .values(status=Site.status, updated_at=Site.updated_at)
+        )
     db.session.refresh(site)
 
 

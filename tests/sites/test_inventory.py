@@ -2,6 +2,7 @@
 with nothing stored, and every status change is recorded."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.auth.models import Role, User
 from crm.extensions import db
-from crm.refusals import Refusals
+from crm.refusals import Conflict, Refusals
 from crm.sites.models import CleanroomClass, Site, SiteKind, SiteLocation, SiteStatus
-from crm.sites.services import save_site
+from crm.sites.services import reserve, save_site, set_archived
 from tests.helpers import submit_form
 
 FORM = {
@@ -229,3 +230,16 @@ def test_the_database_refuses_a_reservation_ending_before_it_starts(
         )
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_site_with_a_reservation_to_come_is_not_archived(
+    create_site: Callable[..., Site], company: Any, clock: Callable[[str], None]
+) -> None:
+    clock("2026-03-02T09:00:00+00:00")
+    site = create_site()
+    reserve(site, company, starts_on=date(2026, 5, 1), ends_on=date(2026, 5, 31), by=None)
+
+    with pytest.raises(Conflict) as refused:
+        set_archived(site, True)
+
+    assert refused.value.code == "site_reserved" and not site.is_archived
