@@ -179,7 +179,11 @@ class SiteFilters:
 
 
 def filtered_sites(filters: SiteFilters) -> Select[Site]:
-    query = select(Site).where(Site.is_archived == filters.is_archived)
+    query = (
+        select(Site)
+        .where(Site.is_archived == filters.is_archived)
+        .options(selectinload(Site.taken_by))
+    )
     for column, value in (
         (Site.location, filters.location),
         (Site.kind, filters.kind),

@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.auth.models import Role, User
 from crm.extensions import db
+from crm.leads.models import Company
 from crm.refusals import Conflict, Refusals
 from crm.sites.models import CleanroomClass, Site, SiteKind, SiteLocation, SiteStatus
-from crm.sites.services import reserve, save_site, set_archived
+from crm.sites.services import change_status, reserve, save_site, set_archived
 from tests.helpers import submit_form
 
 FORM = {
@@ -243,3 +244,29 @@ def test_a_site_with_a_reservation_to_come_is_not_archived(
         set_archived(site, True)
 
     assert refused.value.code == "site_reserved" and not site.is_archived
+
+
+def test_the_list_asks_the_database_as_often_for_many_sites_as_for_one(
+    staff_client: FlaskClient,
+    create_site: Callable[..., Site],
+    create_company: Callable[..., Company],
+    count_queries: Callable[[], Any],
+) -> None:
+    def taken_site(number: int) -> None:
+        change_status(
+            create_site(name=f"Taken {number}"), SiteStatus.taken, company=create_company()
+        )
+        db.session.commit()
+
+    def queries_for_the_list() -> int:
+        db.session.expire_all()
+        with count_queries() as statements:
+            assert staff_client.get("/sites/").status_code == 200
+        return len(statements)
+
+    taken_site(0)
+    one = queries_for_the_list()
+    for number in range(1, 6):
+        taken_site(number)
+
+    assert queries_for_the_list() == one
