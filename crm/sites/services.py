@@ -418,6 +418,11 @@ def expire_reservations(today: date) -> int:
     )
     for reservation in expired:
         end_reservation(reservation, ReservationStatus.expired)
+        record_activity(
+            reservation.company,
+            ActivityKind.system,
+            f"Site reservation expired: {reservation.site.name}",
+        )
     sites = db.session.scalars(
         select(Site).where(
             or_(
@@ -459,6 +464,9 @@ def land_on_reserved_site(company: Company, *, by: User | None) -> Site | None:
     lock_site(chosen.site)
     end_reservation(chosen, ReservationStatus.taken)
     change_status(chosen.site, SiteStatus.taken, company=company, by=by, reason="Lead landed")
+    record_activity(
+        company, ActivityKind.system, f"Landed on the site {chosen.site.name}", author=by
+    )
     for other in others:
         release(other, by=by)
     return chosen.site

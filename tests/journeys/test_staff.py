@@ -157,6 +157,7 @@ def test_a_manager_takes_a_new_lead_through_the_pipeline_with_a_partner_and_a_ta
     assert [(entry.kind, entry.author, entry.subject[:14]) for entry in entries] == [
         (ActivityKind.call, manager, "First call: a "),
         (ActivityKind.system, manager, "Site reserved:"),
+        (ActivityKind.system, manager, "Landed on the "),
     ]
     (link,) = db.session.scalars(select(PartnerLink).where(PartnerLink.company == company))
     assert (link.partner.slug, link.status) == ("cup-laboratorien", LinkStatus.suggested)

@@ -39,6 +39,10 @@ def hold(site: Site, lead: Company, first_day: str, last_day: str) -> Reservatio
     )
 
 
+def timeline_of(company: Company) -> list[str]:
+    return list(db.session.scalars(select(Activity.subject).where(Activity.company == company)))
+
+
 def reservation_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Reservation)) or 0
 
@@ -224,6 +228,7 @@ def test_the_worker_frees_a_site_once_its_reservation_has_run_out(
 
     assert held.status is ReservationStatus.expired
     assert history(site)[-1] == (SiteStatus.reserved, SiteStatus.available, None, None)
+    assert "Site reservation expired: Unit 1" in timeline_of(held.company)
 
 
 def test_the_worker_marks_a_site_reserved_when_a_later_reservation_begins(
@@ -286,6 +291,7 @@ def test_a_lead_that_lands_takes_its_reserved_site(
     assert new.status is ReservationStatus.taken
     assert (old.status, other.status) == (ReservationStatus.released, SiteStatus.available)
     assert [found.site for found in services.site_matches_for(lead)] == [other]
+    assert "Landed on the site Plot 7" in timeline_of(lead)
 
 
 def test_a_lead_landing_without_a_reservation_takes_no_site(
