@@ -14,6 +14,7 @@ from crm.api import events as api_events
 from crm.api import partner_links as api_partner_links
 from crm.api import partners as api_partners
 from crm.api import registrations as api_registrations
+from crm.api import sites as api_sites
 from crm.api import timeline as api_timeline
 from crm.api import token_routes
 from crm.auth import admin_routes as user_admin_routes
@@ -28,6 +29,7 @@ from crm.events import staff_routes as event_staff_routes
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
 from crm.leads import routes as leads_routes
+from crm.leads.signals import stage_moved, stage_requested
 from crm.leads.timeline import record_sent_mail
 from crm.mail import cli as mail_cli
 from crm.mail import routes as outbox_routes
@@ -41,6 +43,8 @@ from crm.refusals import Conflict, Refusals, Refused
 from crm.reminders import cli as reminders_cli
 from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
+from crm.sites import routes as sites_routes
+from crm.sites.services import chosen_site_refusals, taken_on_landing
 from crm.unit_of_work import install as install_unit_of_work
 from crm.vocabulary.groups import group_label
 from crm.vocabulary.places import LANGUAGE_NAMES
@@ -55,6 +59,7 @@ API_BLUEPRINTS = (
     api_companies.blueprint,
     api_timeline.blueprint,
     api_partner_links.blueprint,
+    api_sites.blueprint,
 )
 
 
@@ -80,6 +85,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(leads_cli.digest)
     app.register_blueprint(partners_routes.blueprint)
     app.cli.add_command(partners_cli.partners)
+    app.register_blueprint(sites_routes.blueprint)
     app.register_blueprint(calendar_routes.blueprint)
     app.register_blueprint(outbox_routes.blueprint)
     app.cli.add_command(mail_cli.mail)
@@ -103,6 +109,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(DBAPIError, database_error)
     install_unit_of_work(app)
     mail_sent.connect(record_sent_mail)
+    stage_moved.connect(taken_on_landing)
+    stage_requested.connect(chosen_site_refusals)
     use_invitation_writer(app, invitation_text)
 
 

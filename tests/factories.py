@@ -31,6 +31,8 @@ from crm.mail.outbox import queue_mail
 from crm.partners.models import LinkSource, Partner, PartnerKind, PartnerLink
 from crm.partners.services import link_company_to_partner
 from crm.seed import data
+from crm.sites.models import Site, SiteKind, SiteLocation
+from crm.sites.services import save_site
 from crm.vocabulary.models import Capability, CapabilityGroup
 
 DIETARY_QUESTION = {
@@ -359,3 +361,26 @@ def outbox(app: Flask) -> Callable[[], list[OutboxMessage]]:
         return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
     return queued
+
+
+# --- sites ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def create_site(app: Flask) -> Callable[..., Site]:
+    """``create_site(area_m2=1200, kind=SiteKind.lab, is_gmp_ready=True, ...)``, through the site
+    service: an available unit in the Rossendorf park unless told otherwise."""
+    numbers = count(1)
+
+    def make(**overrides: Any) -> Site:
+        details: dict[str, Any] = {
+            "name": f"Unit {next(numbers)}",
+            "location": SiteLocation.rossendorf,
+            "area_m2": 1000,
+            "kind": SiteKind.production,
+        } | overrides
+        site = save_site(None, details, by=None)
+        db.session.commit()
+        return site
+
+    return make

@@ -46,6 +46,8 @@ from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.partners import services as partners
 from crm.partners.models import LinkSource, LinkStatus, Partner, PartnerKind, PartnerLink
 from crm.seed.services import seed
+from crm.sites import services as sites
+from crm.sites.models import Site, SiteKind, SiteLocation
 from crm.vocabulary import services as vocabulary
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import csrf_token
@@ -157,6 +159,16 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/companies/<int:company_id>/partners/<int:partner_id>/dismiss", "POST"): Expected(
         302, 403, 302, 302
     ),
+    # --- sites and reservations
+    ("/sites/", "GET"): Expected(302, 200, 200, 200),
+    ("/sites/new", "GET"): Expected(302, 403, 200, 200),
+    ("/sites/new", "POST"): Expected(302, 403, 422, 422),
+    ("/sites/<int:site_id>", "GET"): Expected(302, 200, 200, 200),
+    ("/sites/<int:site_id>/edit", "GET"): Expected(302, 403, 200, 200),
+    ("/sites/<int:site_id>/edit", "POST"): Expected(302, 403, 422, 422),
+    ("/sites/<int:site_id>/archive", "POST"): Expected(302, 403, 403, 302),
+    ("/sites/<int:site_id>/reservations", "POST"): Expected(302, 403, 302, 302),
+    ("/sites/reservations/<int:reservation_id>/release", "POST"): Expected(302, 403, 302, 302),
     # --- public event pages, calendars and the registrant's private link
     ("/events/", "GET"): EVERYONE_200,
     ("/events/<slug>", "GET"): EVERYONE_200,
@@ -228,6 +240,13 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/api/v1/companies/<int:company_id>/tasks", "POST"): Expected(401, 403, 201, 201),
     ("/api/v1/companies/<int:company_id>/partner-links", "GET"): Expected(401, 200, 200, 200),
     ("/api/v1/companies/<int:company_id>/partner-links", "POST"): Expected(401, 403, 201, 201),
+    ("/api/v1/companies/<int:company_id>/site-matches", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/sites", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/sites", "POST"): Expected(401, 403, 201, 201),
+    ("/api/v1/sites/<int:site_id>", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/sites/<int:site_id>", "PATCH"): Expected(401, 403, 200, 200),
+    ("/api/v1/sites/<int:site_id>/reservations", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/sites/<int:site_id>/reservations", "POST"): Expected(401, 403, 201, 201),
 }
 
 
@@ -309,6 +328,9 @@ class World:
     waitlisted_token: str
     erased_email: str  # a registrant the admin erases
     registrant_email: str
+    site_id: int  # reserved for company_id this month
+    spare_site_id: int  # archived and restored by the admin
+    release_reservation_id: int  # of another site, released by a row
 
     def token_of(self, caller: str) -> str:
         """The link a caller holds: their own, or (without one) a forged one."""
@@ -450,6 +472,8 @@ def build_world(users: dict[str, User], clock: Callable[[str], None]) -> World:
             "country": "DE",
             "city": "Dresden",
             "owner_id": staff.id,
+            "site_area_m2": 900,
+            "needs_lab": True,
         },
         needs=needs,
         by=staff,
@@ -615,6 +639,19 @@ def build_world(users: dict[str, User], clock: Callable[[str], None]) -> World:
         )
     outbox.cancel(cancelled_mail)
 
+    # Sites: one reserved for the lead this month, one to archive, one whose reservation ends.
+    def new_site(name: str, **details: Any) -> Any:
+        fields = {"name": name, "location": SiteLocation.rossendorf, "area_m2": 1200}
+        return sites.save_site(None, fields | {"kind": SiteKind.lab} | details, by=staff)
+
+    site = new_site("Route Table Lab Wing", is_gmp_ready=True, is_hot_cell_capable=True)
+    sites.reserve(site, company, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 31), by=staff)
+    spare_site = new_site("Route Table Spare Hall", kind=SiteKind.production)
+    released_site = new_site("Route Table Plot", kind=SiteKind.plot, area_m2=8000)
+    to_release = sites.reserve(
+        released_site, stranger, starts_on=date(2026, 3, 2), ends_on=date(2026, 4, 30), by=staff
+    )
+
     # API tokens: one to use, one that may only read, one revoked, one for the admin to revoke.
     _, write_token = issue_token("Route table CRM sync", ApiScope.write, staff, by=admin)
     _, read_token = issue_token("Route table dashboard", ApiScope.read, staff, by=admin)
@@ -686,6 +723,9 @@ def build_world(users: dict[str, User], clock: Callable[[str], None]) -> World:
         waitlisted_token=manage_token(waitlisted),
         erased_email=erased.email,
         registrant_email=mine.email,
+        site_id=site.id,
+        spare_site_id=spare_site.id,
+        release_reservation_id=to_release.id,
     )
 
 
@@ -727,6 +767,8 @@ def default_values(world: World, rule: str, caller: str) -> dict[str, Any]:
         "token_id": world.doomed_token_id,
         "event_id": world.event_id,
         "registration_id": world.registration_id,
+        "site_id": world.site_id,
+        "reservation_id": world.release_reservation_id,
         "slug": world.partner_slug if rule.startswith("/partners/") else world.event_slug,
         "token": world.token_of(caller),
     }
@@ -742,6 +784,20 @@ def current_version(company_id: int) -> int:
 def per_caller(staff: str, admin: str) -> Callable[[str], str]:
     """A value that differs between the staff member and the admin (others never get so far)."""
     return lambda caller: admin if caller == "admin" else staff
+
+
+reserved_from = per_caller("2026-04-01", "2026-04-15")
+reserved_until = per_caller("2026-04-14", "2026-04-30")
+
+
+def reservation_form(world: "World", caller: str) -> dict[str, Any]:
+    """A reservation of the world's site for the lead, in April (the staff member first)."""
+    return {
+        "company_id": str(world.company_id),
+        "starts_on": reserved_from(caller),
+        "ends_on": reserved_until(caller),
+        "note": f"Held by {caller}",
+    }
 
 
 stage_on_page = per_caller("on_hold", "active")
@@ -847,6 +903,8 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
             "investment_type": "expansion",
             "owner_id": str(w.staff_user_id),
             "version": str(current_version(w.company_id)),
+            "site_area_m2": "900",
+            "needs_lab": "y",
         }
     ),
     ("/leads/<int:company_id>/delete", "POST"): Ask(
@@ -900,6 +958,11 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
         values=lambda w, c: {"partner_id": w.dismiss_partner_id}
     ),
     ("/events/<slug>/register", "POST"): Ask(form=registration_form),
+    ("/sites/<int:site_id>/edit", "POST"): Ask(
+        form=lambda w, c: {"name": "Lab wing", "location": "rossendorf", "area_m2": "0"}
+    ),
+    ("/sites/<int:site_id>/archive", "POST"): Ask(values=lambda w, c: {"site_id": w.spare_site_id}),
+    ("/sites/<int:site_id>/reservations", "POST"): Ask(form=reservation_form),
     ("/r/<token>", "POST"): Ask(form=lambda w, c: {"question_dietary": "vegetarian"}),
     ("/r/<token>/cancel", "POST"): Ask(is_last=True),
     ("/r/", "POST"): Ask(form=lambda w, c: {"question_dietary": "vegetarian"}),
@@ -955,6 +1018,22 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ),
     ("/api/v1/companies/<int:company_id>/partner-links", "POST"): Ask(
         json=lambda w, c: {"partner": w.partner_slug, "reason": "Hot cells"}
+    ),
+    ("/api/v1/sites", "POST"): Ask(
+        json=lambda w, c: {
+            "name": f"Api hall of {c}",
+            "location": "radeberg",
+            "kind": "production",
+            "area_m2": 2400,
+        }
+    ),
+    ("/api/v1/sites/<int:site_id>", "PATCH"): Ask(json=lambda w, c: {"power_kva": 630}),
+    ("/api/v1/sites/<int:site_id>/reservations", "POST"): Ask(
+        json=lambda w, c: {
+            "company_id": w.company_id,
+            "starts_on": per_caller("2026-05-01", "2026-05-15")(c),
+            "ends_on": per_caller("2026-05-14", "2026-05-31")(c),
+        }
     ),
 }
 
@@ -1285,6 +1364,106 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
         ),
     ),
     # Refusals and real outcomes beyond the empty forms of the route table.
+    ("/api/v1/sites/<int:site_id>/reservations", "POST", "an overlapping period"): (
+        Expected(401, 403, 409, 409),
+        Ask(
+            json=lambda w, c: {
+                "company_id": w.company_id,
+                "starts_on": "2026-03-15",
+                "ends_on": "2026-04-02",
+            }
+        ),
+    ),
+    ("/api/v1/sites/<int:site_id>/reservations", "POST", "an end before the start"): (
+        Expected(401, 403, 422, 422),
+        Ask(
+            json=lambda w, c: {
+                "company_id": w.company_id,
+                "starts_on": "2026-07-15",
+                "ends_on": "2026-07-02",
+            }
+        ),
+    ),
+    ("/api/v1/sites", "POST", "an absurd area"): (
+        Expected(401, 403, 422, 422),
+        Ask(
+            json=lambda w, c: {
+                "name": "Continent",
+                "location": "other",
+                "kind": "plot",
+                "area_m2": 10**15,
+            }
+        ),
+    ),
+    ("/api/v1/sites/<int:site_id>", "GET", "no such site"): (
+        Expected(401, 404, 404, 404),
+        missing("site_id"),
+    ),
+    ("/api/v1/companies/<int:company_id>/site-matches", "GET", "every lead"): (
+        Expected(None, 200, None, None),
+        every("company_id", Company.id),
+    ),
+    ("/leads/<int:company_id>", "GET", "every lead, with its sites"): (
+        Expected(None, None, None, 200),
+        every("company_id", Company.id),
+    ),
+    ("/sites/<int:site_id>", "GET", "every site"): (
+        Expected(None, 200, 200, None),
+        every("site_id", Site.id),
+    ),
+    ("/sites/<int:site_id>", "GET", "no such site"): (
+        Expected(302, 404, 404, 404),
+        missing("site_id"),
+    ),
+    ("/sites/<int:site_id>", "GET", "the spare site"): (
+        Expected(302, 200, 200, 200),
+        Ask(values=lambda w, c: {"site_id": w.spare_site_id}),
+    ),
+    ("/sites/", "GET", "filtered"): (
+        Expected(302, 200, 200, 200),
+        Ask(query={"location": "rossendorf", "kind": "lab", "min_area_m2": "100", "gmp": "yes"}),
+    ),
+    ("/sites/new", "POST", "a new site"): (
+        Expected(302, 403, 302, 302),
+        Ask(
+            form=lambda w, c: {
+                "name": f"Hall of {c}",
+                "location": "radeberg",
+                "kind": "office",
+                "area_m2": "450",
+                "price_basis": "rent_per_m2_month",
+            }
+        ),
+    ),
+    ("/sites/<int:site_id>/reservations", "POST", "an overlapping period"): (
+        Expected(302, 403, 422, 422),
+        Ask(
+            form=lambda w, c: (
+                reservation_form(w, c) | {"starts_on": "2026-03-10", "ends_on": "2026-03-20"}
+            )
+        ),
+    ),
+    ("/sites/<int:site_id>/reservations", "POST", "an end before the start"): (
+        Expected(302, 403, 422, 422),
+        Ask(
+            form=lambda w, c: (
+                reservation_form(w, c) | {"starts_on": "2026-06-10", "ends_on": "2026-06-01"}
+            )
+        ),
+    ),
+    ("/sites/<int:site_id>/reservations", "POST", "from the lead page, overlapping"): (
+        Expected(302, 403, 302, 302),
+        Ask(
+            query={"from": "lead"},
+            form=lambda w, c: (
+                reservation_form(w, c) | {"starts_on": "2026-03-10", "ends_on": "2026-03-20"}
+            ),
+        ),
+    ),
+    ("/sites/reservations/<int:reservation_id>/release", "POST", "from the lead page"): (
+        Expected(302, 403, 302, 302),
+        Ask(query={"from": "lead"}),
+    ),
     ("/leads/new", "POST", "a new lead"): (
         Expected(302, 403, 302, 302),
         Ask(form=lambda w, c: {"name": f"New Isotopes {c.title()} GmbH", "source": "web"}),

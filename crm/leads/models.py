@@ -1,5 +1,6 @@
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
@@ -40,6 +41,26 @@ SIDELINED_STAGES = frozenset({Stage.lost, Stage.on_hold, Stage.dormant})
 # Largest numbers a lead holds: counts of jobs and square metres, and euros of investment.
 MAX_COUNT = 1_000_000_000
 MAX_CAPEX_EUR = 10**15
+
+
+# The kinds of space and the features a site requirement may name, as ``needs_<name>`` columns.
+SITE_NEEDS = (
+    "office",
+    "lab",
+    "production",
+    "cleanroom",
+    "gmp",
+    "controlled_area",
+    "radiation_licence",
+    "hot_cells",
+)
+
+
+def has_site_requirement(company: Any) -> bool:
+    """Whether a site requirement is recorded: an area or any kind of space or feature."""
+    return bool(company.site_area_m2) or any(
+        getattr(company, f"needs_{name}") for name in SITE_NEEDS
+    )
 
 
 class InvestmentType(Labelled, enum.Enum):

@@ -240,7 +240,8 @@ def move_stage(company_id: int) -> ResponseReturnValue:
                 lost_to_location=form.lost_to_location.data,
             )
         except (Refused, Refusals) as error:
-            show_refusals(form, error)
+            # What the stage needs is missing from the lead, not from this form: said at "Move to".
+            show_refusals(form, error, fields=dict.fromkeys(services.GATE_FIELDS, "stage"))
         else:
             flash(_("Moved to %(stage)s.", stage=company.stage.label), "success")
             return redirect(url_for("leads.show", company_id=company_id))

@@ -34,8 +34,10 @@ from crm.leads.models import (
     FollowUpTask,
     Stage,
     StageChange,
+    has_site_requirement,
 )
 from crm.leads.names import normalise_company_name
+from crm.leads.signals import stage_moved, stage_requested
 from crm.leads.timeline import record_activity
 from crm.refusals import Conflict, Refused, refuse_any
 from crm.rules import bounded_text, number_within, required_text, storable_date, storable_moment
@@ -288,6 +290,35 @@ def delete_company(company: Company) -> None:
 # --- the pipeline ---------------------------------------------------------------------------
 
 
+# The fields the stage gates name when they refuse a move.
+GATE_FIELDS = ("site_area_m2", "capex_eur", "new_jobs", "actual_landing_on", "site")
+
+
+def gate_refusals(company: Company, to: Stage) -> Iterator[Refused]:
+    """The facts a stage needs that the company lacks: the site requirement for a site visit;
+    capex, jobs and a chosen site (asked of the receivers of ``stage_requested``) for the
+    decision; the actual landing date for the landing."""
+    if to is Stage.site_visit and not has_site_requirement(company):
+        yield Refused(
+            "site_requirement_needed",
+            "site_area_m2",
+            "A site visit needs the site requirement: the area or the kind of space.",
+        )
+    if to is Stage.decision:
+        if company.capex_eur is None:
+            yield Refused("capex_needed", "capex_eur", "A decision needs the capex.")
+        if company.new_jobs is None and company.safeguarded_jobs is None:
+            yield Refused(
+                "jobs_needed", "new_jobs", "A decision needs the new or safeguarded jobs."
+            )
+    if to is Stage.landed and company.actual_landing_on is None:
+        yield Refused(
+            "landing_date_needed", "actual_landing_on", "A landing needs the actual landing date."
+        )
+    for _, found in stage_requested.send(company, to=to):
+        yield from found or ()
+
+
 def move_stage(
     company: Company,
     to: Stage,
@@ -296,7 +327,8 @@ def move_stage(
     *,
     lost_to_location: str | None = None,
 ) -> StageChange:
-    """The one way a company changes stage: checks the move and records who, when and why."""
+    """The one way a company changes stage: checks the move and what the stage needs
+    (``gate_refusals``), and records who, when and why."""
     reason = reason.strip()
     if to not in ALLOWED_MOVES[company.stage]:
         if company.stage is to:
@@ -321,6 +353,7 @@ def move_stage(
             else None,
             bounded_text("reason", reason, 2000),
             bounded_text("lost_to_location", lost_to_location, 200),
+            *gate_refusals(company, to),
         )
         if refusal is not None
     )
@@ -333,6 +366,7 @@ def move_stage(
     if to is Stage.lost:
         company.lost_to_location = (lost_to_location or "").strip() or None
     db.session.flush()
+    stage_moved.send(company, to=to, by=by)
     return change
 
 

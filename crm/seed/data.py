@@ -297,6 +297,9 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
         "new_jobs": 15,
         "capex_eur": 4_500_000,
         "likelihood_percent": 35,
+        "site_area_m2": 400,
+        "needs_office": True,
+        "needs_lab": True,
         "journey": [("qualified", 40, "")],
         "contacts": [("Daniel Brooks", "d.brooks", "VP Europe", "en")],
         "activities": [("email", 39, "Sent the cluster brochure", "")],
@@ -342,6 +345,11 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
         "safeguarded_jobs": 0,
         "capex_eur": 9_000_000,
         "likelihood_percent": 100,
+        "site_area_m2": 1400,
+        "needs_production": True,
+        "needs_gmp": True,
+        "needs_controlled_area": True,
+        "site": "Demo: Production unit P1",
         "journey": [
             ("qualified", 400, ""),
             ("active", 330, ""),
@@ -369,6 +377,91 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
         "partners": [],
     },
 ]
+
+# Fictional plots and units in the park and in Radeberg, so that the demo leads have sites to
+# match (and one a landed lead took); "available_in_days" is counted from the day the demo is
+# loaded.
+DEMO_SITES: list[dict[str, Any]] = [
+    {
+        "name": "Demo: Plot R7, Rossendorf park",
+        "location": "rossendorf",
+        "address": "Demo-Ring 7 (fictional)",
+        "latitude": 51.0631,
+        "longitude": 13.9505,
+        "area_m2": 6000,
+        "kind": "plot",
+        "is_gmp_ready": True,
+        "is_hot_cell_capable": True,
+        "is_radiation_licence_possible": True,
+        "power_kva": 2000,
+        "price_basis": "sale",
+        "price_min_eur": 900_000,
+        "price_max_eur": 1_100_000,
+        "description": "Demo: a serviced plot next to the cyclotron, zoned for radiopharmacy.",
+    },
+    {
+        "name": "Demo: Cleanroom suite C2, Innovation Centre",
+        "location": "rossendorf",
+        "area_m2": 1800,
+        "kind": "cleanroom",
+        "cleanroom_class": "c",
+        "is_gmp_ready": True,
+        "is_radiation_licence_possible": True,
+        "power_kva": 630,
+        "floor_load_kn_m2": 15,
+        "price_min_eur": 14,
+        "price_max_eur": 18,
+        "description": "Demo: a qualified grade C suite with airlocks; no hot cells yet.",
+    },
+    {
+        "name": "Demo: Lab and office floor L3",
+        "location": "rossendorf",
+        "area_m2": 450,
+        "kind": "lab",
+        "available_in_days": 30,
+        "price_min_eur": 11,
+        "price_max_eur": 13,
+        "description": "Demo: chemistry labs with fume hoods and a row of offices.",
+    },
+    {
+        "name": "Demo: Controlled area unit K1",
+        "location": "rossendorf",
+        "area_m2": 900,
+        "kind": "controlled_area",
+        "is_gmp_ready": True,
+        "is_hot_cell_capable": True,
+        "is_radiation_licence_possible": True,
+        "floor_load_kn_m2": 30,
+        "price_min_eur": 20,
+        "price_max_eur": 24,
+        "description": "Demo: a licensed controlled area with room for two hot-cell lines.",
+    },
+    {
+        "name": "Demo: Production unit P1",
+        "location": "rossendorf",
+        "area_m2": 1600,
+        "kind": "production",
+        "is_gmp_ready": True,
+        "is_radiation_licence_possible": True,
+        "price_min_eur": 15,
+        "price_max_eur": 17,
+        "description": "Demo: a GMP production unit with a licensed controlled area.",
+    },
+    {
+        "name": "Demo: Hall 2, Radeberg",
+        "location": "radeberg",
+        "address": "Demo-Straße 2, Radeberg (fictional)",
+        "area_m2": 3200,
+        "kind": "production",
+        "power_kva": 1000,
+        "floor_load_kn_m2": 25,
+        "price_min_eur": 7,
+        "price_max_eur": 9,
+        "description": "Demo: a production hall with a loading bay.",
+    },
+]
+# The demo lead that holds a reservation, and for how long from the day the demo is loaded.
+DEMO_RESERVATION = ("Demo: Plot R7, Rossendorf park", "Demo: Nordlicht Isotopes AB", 45)
 
 # Who registers for the demo events: people of the demo companies (matched by their domain).
 DEMO_REGISTRANTS = [

@@ -24,6 +24,8 @@ from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.partners.models import LinkSource, LinkStatus, Partner
 from crm.partners.services import change_link_status, link_company_to_partner
 from crm.seed import data
+from crm.sites import services as sites
+from crm.sites.models import CleanroomClass, PriceBasis, Site, SiteKind, SiteLocation
 from crm.vocabulary.models import Capability
 
 UPCOMING_DAYS_AHEAD = 60
@@ -41,6 +43,8 @@ COMPANY_FIELDS = (
     "capex_eur",
     "likelihood_percent",
     "site_area_m2",
+    "needs_office",
+    "needs_lab",
     "needs_production",
     "needs_gmp",
     "needs_hot_cells",
@@ -60,13 +64,20 @@ def days_ago(days: int) -> datetime:
 
 
 def demo_company(
-    entry: dict[str, Any], capabilities: dict[str, Capability], owner: User | None
+    entry: dict[str, Any],
+    capabilities: dict[str, Capability],
+    owner: User | None,
+    demo_sites: dict[str, Site],
 ) -> Company:
+    """A demo lead and its journey; on the way to a decision it reserves its ``site``."""
     details: dict[str, Any] = {field: entry[field] for field in COMPANY_FIELDS if field in entry}
     details |= {"website": f"https://{entry['domain']}", "source": LeadSource.event}
     details["owner_id"] = owner.id if owner else None
     if "investment_type" in entry:
         details["investment_type"] = InvestmentType(entry["investment_type"])
+    for stage, days, _ in entry["journey"]:
+        if stage == "landed":
+            details["actual_landing_on"] = days_ago(days).date()
     company = leads.create_company(
         details, needs=[capabilities[slug] for slug in entry["needs"]], by=owner, is_demo=True
     )
@@ -74,6 +85,15 @@ def demo_company(
     company.created_at = days_ago(first_days_ago)
     company.stage_changes[0].changed_at = company.created_at
     for stage, days, reason in entry["journey"]:
+        if stage == "decision" and entry.get("site") in demo_sites:
+            sites.reserve(
+                demo_sites[entry["site"]],
+                company,
+                starts_on=days_ago(days).date(),
+                ends_on=leads.office_today() + timedelta(days=30),
+                note="Demo: the site of the decision",
+                by=owner,
+            )
         change = leads.move_stage(
             company,
             Stage(stage),
@@ -184,17 +204,59 @@ def record_past_mail(event: Event) -> None:
             message.sent_at = event.begins_at - timedelta(days=7)
 
 
+def demo_site(entry: dict[str, Any], owner: User | None) -> Site:
+    details = {key: value for key, value in entry.items() if key != "available_in_days"}
+    details["location"] = SiteLocation(entry["location"])
+    details["kind"] = SiteKind(entry["kind"])
+    details["price_basis"] = PriceBasis(entry.get("price_basis", "rent_per_m2_month"))
+    if "cleanroom_class" in entry:
+        details["cleanroom_class"] = CleanroomClass(entry["cleanroom_class"])
+    if "available_in_days" in entry:
+        details["available_from"] = leads.office_today() + timedelta(
+            days=entry["available_in_days"]
+        )
+    return sites.save_site(None, details, by=owner, is_demo=True)
+
+
+def seed_demo_sites(owner: User | None) -> int:
+    """The demo plots and units not there yet; returns how many were added."""
+    known = set(db.session.scalars(select(Site.name).where(Site.is_demo)))
+    added = [demo_site(entry, owner) for entry in data.DEMO_SITES if entry["name"] not in known]
+    return len(added)
+
+
+def reserve_demo_site(
+    demo_sites: dict[str, Site], companies: dict[str, Company], owner: User | None
+) -> None:
+    """The demo lead's reservation, made with the lead."""
+    site_name, lead_name, days = data.DEMO_RESERVATION
+    if lead_name in companies and site_name in demo_sites:
+        today = leads.office_today()
+        sites.reserve(
+            demo_sites[site_name],
+            companies[lead_name],
+            starts_on=today,
+            ends_on=today + timedelta(days=days),
+            note="Demo: held while the lease terms are discussed",
+            by=owner,
+        )
+
+
 def seed_demo(capabilities: dict[str, Capability]) -> int:
-    """Fictional companies with history; a past, two upcoming (one full) and a draft event."""
+    """Fictional companies with history, sites to match them, a past, two upcoming (one full)
+    and a draft event."""
     known_names = set(db.session.scalars(select(Company.name).where(Company.is_demo)))
     owner = first_staff_member()
+    added = seed_demo_sites(owner)
+    demo_sites = {site.name: site for site in db.session.scalars(select(Site).where(Site.is_demo))}
     companies: dict[str, Company] = {}
     for entry in data.DEMO_COMPANIES:
         if entry["name"] not in known_names:
-            companies[entry["name"]] = demo_company(entry, capabilities, owner)
-    added = len(companies)
+            companies[entry["name"]] = demo_company(entry, capabilities, owner, demo_sites)
+    added += len(companies)
     if len(companies) == len(data.DEMO_COMPANIES):
         demo_links(companies, owner)
+    reserve_demo_site(demo_sites, companies, owner)
     known_events = set(db.session.scalars(select(Event.slug).where(Event.is_demo)))
     if data.DEMO_PAST_EVENT["slug"] not in known_events:
         past = demo_event(

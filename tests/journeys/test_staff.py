@@ -1,4 +1,5 @@
-"""An acquisition manager takes a new lead from the first call to a landing, with a partner."""
+"""An acquisition manager takes a new lead from the first call to a landing on a reserved site,
+with a partner."""
 
 import re
 from collections.abc import Callable
@@ -12,9 +13,11 @@ from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.leads.models import Activity, ActivityKind, Company, FollowUpTask, Stage
 from crm.partners.models import LinkStatus, PartnerLink
+from crm.sites.models import Site, SiteStatus
 from tests.journeys.conftest import JOURNEY_START, assert_every_control_is_named
 
 COMPANY = "Isotopia Therapeutics AB"
+SITE = "Demo: Hall 2, Radeberg"
 PIPELINE = ["qualified", "active", "site visit", "decision", "landed"]
 DAYS_IN_EACH_STAGE = 7
 
@@ -32,6 +35,24 @@ def demo(manager: User, demo: None) -> None:
 def board_column(page: Page, stage: str) -> Locator:
     """The board's column of one stage, found by its heading ("qualified (3)")."""
     return page.get_by_role("region", name=re.compile(rf"^{stage} \(\d+\)$"))
+
+
+def choose_a_site(page: Page) -> None:
+    """A decision needs a chosen site: the move is refused until one is reserved."""
+    page.get_by_label("Move to").select_option(label="decision")
+    page.get_by_role("button", name="Move", exact=True).click()
+    expect(page.get_by_text("A decision needs a chosen site: reserve one.")).to_be_visible()
+    sites = page.get_by_role("region", name="Sites", exact=True)
+    expect(sites).to_contain_text("Short of: no hot cells")
+    sites.get_by_role("button", name=f"Reserve {SITE}").click()
+    expect(page.get_by_role("status")).to_have_text(f"{SITE} reserved for {COMPANY}.")
+
+
+def record_the_landing_day(page: Page) -> None:
+    page.get_by_role("link", name="Edit", exact=True).click()
+    page.get_by_label("Actual landing date").fill("2026-04-01")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Saved.")
 
 
 def test_a_manager_takes_a_new_lead_through_the_pipeline_with_a_partner_and_a_task(
@@ -53,6 +74,11 @@ def test_a_manager_takes_a_new_lead_through_the_pipeline_with_a_partner_and_a_ta
     page.get_by_label("City").fill("Uppsala")
     page.get_by_label("Sterility testing").check()
     page.get_by_label("Custom hot cells").check()
+    page.get_by_label("New jobs").fill("30")
+    page.get_by_label("Capital expenditure (EUR)").fill("12000000")
+    page.get_by_label("Site area (m²)").fill("1200")
+    page.get_by_label("Production", exact=True).check()
+    page.get_by_label("Hot cells", exact=True).check()
     page.get_by_role("button", name="Create company").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(COMPANY)
     assert_every_control_is_named(page)
@@ -72,6 +98,10 @@ def test_a_manager_takes_a_new_lead_through_the_pipeline_with_a_partner_and_a_ta
         page.get_by_role("link", name="Board by stage").click()
         expect(board_column(page, previous).get_by_role("link", name=COMPANY)).to_be_visible()
         board_column(page, previous).get_by_role("link", name=COMPANY).click()
+        if stage == "decision":
+            choose_a_site(page)
+        if stage == "landed":
+            record_the_landing_day(page)
         page.get_by_label("Move to").select_option(label=stage)
         page.get_by_role("button", name="Move", exact=True).click()
         expect(page.get_by_role("status")).to_have_text(f"Moved to {stage}.")
@@ -121,9 +151,17 @@ def test_a_manager_takes_a_new_lead_through_the_pipeline_with_a_partner_and_a_ta
         Stage.decision,
         Stage.landed,
     ]
-    calls = db.session.scalars(select(Activity).where(Activity.company == company))
-    assert [(call.kind, call.author) for call in calls] == [(ActivityKind.call, manager)]
+    entries = db.session.scalars(
+        select(Activity).where(Activity.company == company).order_by(Activity.id)
+    )
+    assert [(entry.kind, entry.author, entry.subject[:14]) for entry in entries] == [
+        (ActivityKind.call, manager, "First call: a "),
+        (ActivityKind.system, manager, "Site reserved:"),
+        (ActivityKind.system, manager, "Landed on the "),
+    ]
     (link,) = db.session.scalars(select(PartnerLink).where(PartnerLink.company == company))
     assert (link.partner.slug, link.status) == ("cup-laboratorien", LinkStatus.suggested)
     task = db.session.scalars(select(FollowUpTask).where(FollowUpTask.company == company)).one()
     assert task.owner == manager
+    hall = db.session.scalars(select(Site).where(Site.name == SITE)).one()
+    assert (hall.status, hall.taken_by) == (SiteStatus.taken, company)

@@ -1,7 +1,7 @@
 """Companies move through the pipeline by one checked transition that records who, when and why."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -46,6 +46,7 @@ def test_a_lost_company_records_where_it_went(company: Company, staff_user: User
 
 
 def test_a_landed_company_cannot_move_back(company: Company, staff_user: User) -> None:
+    company.actual_landing_on = date(2026, 3, 1)
     move_stage(company, Stage.landed, "", staff_user)
     with pytest.raises(Refused, match="cannot move"):
         move_stage(company, Stage.active, "", staff_user)
