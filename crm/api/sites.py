@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import g
 from flask.views import MethodView
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from crm.api.access import BEARER_SECURITY, abort, api_access
@@ -42,14 +44,14 @@ class SiteListArgs(PageArgs, SiteFilterArgs):
 def site_or_404(site_id: int) -> Site:
     site = services.site_by_id(site_id)
     if site is None:
-        abort(404, message=f"No site {site_id}.")
+        abort(404, message=gettext("No site %(id)d.", id=site_id))
     return site
 
 
 def lead_named(company_id: int) -> Company:
     company = company_by_id(company_id)
     if company is None:
-        raise Refused("unknown_lead", "company_id", "There is no lead {id}.", id=company_id)
+        raise Refused("unknown_lead", "company_id", _l("There is no lead {id}."), id=company_id)
     return company
 
 

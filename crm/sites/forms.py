@@ -3,6 +3,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,8 +21,8 @@ from crm.forms import SHOWN_REQUIRED
 from crm.sites.models import CleanroomClass, PriceBasis, SiteKind, SiteLocation, SiteStatus
 
 
-def choices(members: Any, blank: str | None = None) -> list[SelectChoice]:
-    found = [SelectChoice(member.value, member.label) for member in members]
+def choices(members: Any, blank: Any = None) -> list[SelectChoice]:
+    found = [SelectChoice(member.value, member.lazy_label) for member in members]
     return ([SelectChoice("", blank)] if blank is not None else []) + found
 
 
@@ -35,28 +36,32 @@ def parsed(kind: type[Enum], value: str | None) -> Any:
 class SiteForm(FlaskForm):
     """Reads a site; sites.services judges it."""
 
-    name = StringField("Name", [SHOWN_REQUIRED])
-    location = SelectField("Location", choices=choices(SiteLocation))
-    address = StringField("Address")
-    latitude = FloatField("Latitude", [Optional()], description="Map position, e.g. 51.0625")
-    longitude = FloatField("Longitude", [Optional()], description="e.g. 13.9510")
-    area_m2 = IntegerField("Area (m²)", [Optional(), SHOWN_REQUIRED])
-    kind = SelectField("Kind", choices=choices(SiteKind))
+    name = StringField(_l("Name"), [SHOWN_REQUIRED])
+    location = SelectField(_l("Location"), choices=choices(SiteLocation))
+    address = StringField(_l("Address"))
+    latitude = FloatField(
+        _l("Latitude"), [Optional()], description=_l("Map position, e.g. 51.0625")
+    )
+    longitude = FloatField(_l("Longitude"), [Optional()], description=_l("e.g. 13.9510"))
+    area_m2 = IntegerField(_l("Area (m²)"), [Optional(), SHOWN_REQUIRED])
+    kind = SelectField(_l("Kind"), choices=choices(SiteKind))
     cleanroom_class = SelectField(
-        "Cleanroom grade", choices=choices(CleanroomClass, "— (not a cleanroom)"), default=""
+        _l("Cleanroom grade"),
+        choices=choices(CleanroomClass, _l("— (not a cleanroom)")),
+        default="",
     )
-    is_gmp_ready = BooleanField("GMP-ready")
-    is_hot_cell_capable = BooleanField("Hot cells possible")
-    is_radiation_licence_possible = BooleanField("Radiation licence possible")
-    power_kva = IntegerField("Power (kVA)", [Optional()])
-    floor_load_kn_m2 = IntegerField("Floor load (kN/m²)", [Optional()])
-    available_from = DateField("Available from", [Optional()])
+    is_gmp_ready = BooleanField(_l("GMP-ready"))
+    is_hot_cell_capable = BooleanField(_l("Hot cells possible"))
+    is_radiation_licence_possible = BooleanField(_l("Radiation licence possible"))
+    power_kva = IntegerField(_l("Power (kVA)"), [Optional()])
+    floor_load_kn_m2 = IntegerField(_l("Floor load (kN/m²)"), [Optional()])
+    available_from = DateField(_l("Available from"), [Optional()])
     price_basis = SelectField(
-        "Price", choices=choices(PriceBasis), default=PriceBasis.rent_per_m2_month.value
+        _l("Price"), choices=choices(PriceBasis), default=PriceBasis.rent_per_m2_month.value
     )
-    price_min_eur = IntegerField("From (EUR)", [Optional()])
-    price_max_eur = IntegerField("To (EUR)", [Optional()])
-    description = TextAreaField("Description")
+    price_min_eur = IntegerField(_l("From (EUR)"), [Optional()])
+    price_max_eur = IntegerField(_l("To (EUR)"), [Optional()])
+    description = TextAreaField(_l("Description"))
 
     def fill_from(self, site: Any) -> None:
         for name in ("location", "kind", "cleanroom_class", "price_basis"):
@@ -88,10 +93,10 @@ class SiteForm(FlaskForm):
 
 class ReservationForm(FlaskForm):
     # Ids of their own: the lead page holds other forms with dates and notes.
-    company_id = IntegerField("Lead (id)", [Optional(), SHOWN_REQUIRED], id="reserve-company")
-    starts_on = DateField("From", [Optional(), SHOWN_REQUIRED], id="reserve-starts")
-    ends_on = DateField("Until (last day)", [Optional(), SHOWN_REQUIRED], id="reserve-ends")
-    note = StringField("Note", id="reserve-note")
+    company_id = IntegerField(_l("Lead (id)"), [Optional(), SHOWN_REQUIRED], id="reserve-company")
+    starts_on = DateField(_l("From"), [Optional(), SHOWN_REQUIRED], id="reserve-starts")
+    ends_on = DateField(_l("Until (last day)"), [Optional(), SHOWN_REQUIRED], id="reserve-ends")
+    note = StringField(_l("Note"), id="reserve-note")
 
 
 def whole_number(value: str | None) -> int | None:

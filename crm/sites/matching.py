@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from crm.i18n import number
 from crm.leads.models import has_site_requirement
 from crm.sites.models import SiteKind
 
@@ -23,8 +27,17 @@ SPACES_OF_KIND: dict[SiteKind, frozenset[str]] = {
     SiteKind.controlled_area: frozenset({"lab", "office"}),
 }
 SPACES = ("office", "lab", "production", "cleanroom")
-NO_REQUIREMENT = "No site requirement is recorded for this lead: add the area or the kind of space."
-NO_SITE = "No site on offer meets any part of this requirement."
+# Each space as a reason when the site offers it and as a shortfall when not.
+SPACE_WORDS = {
+    "office": (_l("office space"), _l("no office")),
+    "lab": (_l("lab space"), _l("no lab")),
+    "production": (_l("production space"), _l("no production")),
+    "cleanroom": (_l("cleanroom space"), _l("no cleanroom")),
+}
+NO_REQUIREMENT = _l(
+    "No site requirement is recorded for this lead: add the area or the kind of space."
+)
+NO_SITE = _l("No site on offer meets any part of this requirement.")
 
 
 @dataclass(frozen=True)
@@ -37,8 +50,18 @@ class Fit:
 
 def area_fit(needed: int, offered: int) -> Fit:
     if offered >= needed:
-        return Fit(1.0, f"area {offered:,} m² for {needed:,} m² needed")
-    return Fit(offered / needed, f"area {offered:,} of {needed:,} m²")
+        return Fit(
+            1.0,
+            _(
+                "area %(offered)s m² for %(needed)s m² needed",
+                offered=number(offered),
+                needed=number(needed),
+            ),
+        )
+    return Fit(
+        offered / needed,
+        _("area %(offered)s of %(needed)s m²", offered=number(offered), needed=number(needed)),
+    )
 
 
 def feature_fit(is_met: bool, met: str, missing: str) -> Fit:
@@ -53,37 +76,46 @@ def fits(lead: Any, site: Any) -> list[Fit]:
     offered = SPACES_OF_KIND[site.kind]
     for space in SPACES:
         if getattr(lead, f"needs_{space}"):
-            built = " (to be built on the plot)" if site.kind is SiteKind.plot else ""
-            found.append(feature_fit(space in offered, f"{space} space{built}", f"no {space}"))
+            met, missing = (str(word) for word in SPACE_WORDS[space])
+            if site.kind is SiteKind.plot:
+                met = _("%(space)s (to be built on the plot)", space=met)
+            found.append(feature_fit(space in offered, met, missing))
     is_controlled = site.kind is SiteKind.controlled_area
     if lead.needs_gmp:
-        found.append(feature_fit(site.is_gmp_ready, "GMP-ready", "not GMP-ready"))
+        found.append(feature_fit(site.is_gmp_ready, _("GMP-ready"), _("not GMP-ready")))
     if lead.needs_controlled_area:
         found.append(
             feature_fit(
                 is_controlled or site.is_radiation_licence_possible,
-                "controlled radiation area" if is_controlled else "controlled area can be set up",
-                "no controlled radiation area",
+                _("controlled radiation area")
+                if is_controlled
+                else _("controlled area can be set up"),
+                _("no controlled radiation area"),
             )
         )
     if lead.needs_radiation_licence:
         found.append(
             feature_fit(
                 is_controlled or site.is_radiation_licence_possible,
-                "radiation licence possible",
-                "no radiation licence possible",
+                _("radiation licence possible"),
+                _("no radiation licence possible"),
             )
         )
     if lead.needs_hot_cells:
-        found.append(feature_fit(site.is_hot_cell_capable, "hot cells possible", "no hot cells"))
+        found.append(
+            feature_fit(site.is_hot_cell_capable, _("hot cells possible"), _("no hot cells"))
+        )
     landing: date | None = lead.estimated_landing_on
     if landing is not None and site.available_from is not None:
         found.append(
             feature_fit(
                 site.available_from <= landing,
-                f"available from {site.available_from.isoformat()}",
-                f"available only from {site.available_from.isoformat()}, "
-                f"after the planned landing on {landing.isoformat()}",
+                _("available from %(day)s", day=site.available_from.isoformat()),
+                _(
+                    "available only from %(day)s, after the planned landing on %(landing)s",
+                    day=site.available_from.isoformat(),
+                    landing=landing.isoformat(),
+                ),
             )
         )
     return found
@@ -153,7 +185,7 @@ def why_empty(lead: Any, matches: list[SiteMatch]) -> str | None:
     """Why a lead got no sites: no requirement recorded, or none on offer meets it."""
     if matches:
         return None
-    return NO_SITE if has_site_requirement(lead) else NO_REQUIREMENT
+    return str(NO_SITE if has_site_requirement(lead) else NO_REQUIREMENT)
 
 
 def rank_leads(site: Any, leads: Iterable[Any]) -> list[SiteMatch]:

@@ -3,12 +3,15 @@
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.db import number_range, utcnow
 from crm.extensions import Model
+from crm.i18n import Labelled, name_members
 from crm.leads.models import Company
 
 # Largest numbers a site holds: square metres (1,000 hectares), kVA, kN/m², euros.
@@ -22,19 +25,13 @@ def enum_column(kind: type[enum.Enum], name: str) -> Enum:
     return Enum(kind, name=name, native_enum=False, create_constraint=True)
 
 
-class SiteLocation(enum.Enum):
+class SiteLocation(Labelled, enum.Enum):
     rossendorf = "rossendorf"
     radeberg = "radeberg"
     other = "other"
 
-    @property
-    def label(self) -> str:
-        return {"rossendorf": "Dresden-Rossendorf", "radeberg": "Radeberg", "other": "Other"}[
-            self.value
-        ]
 
-
-class SiteKind(enum.Enum):
+class SiteKind(Labelled, enum.Enum):
     plot = "plot"
     office = "office"
     lab = "lab"
@@ -42,12 +39,8 @@ class SiteKind(enum.Enum):
     cleanroom = "cleanroom"
     controlled_area = "controlled_area"
 
-    @property
-    def label(self) -> str:
-        return "controlled radiation area" if self is SiteKind.controlled_area else self.value
 
-
-class CleanroomClass(enum.Enum):
+class CleanroomClass(Labelled, enum.Enum):
     """EU GMP Annex 1 grades."""
 
     a = "a"
@@ -55,31 +48,62 @@ class CleanroomClass(enum.Enum):
     c = "c"
     d = "d"
 
-    @property
-    def label(self) -> str:
-        return f"GMP grade {self.value.upper()}"
 
-
-class PriceBasis(enum.Enum):
+class PriceBasis(Labelled, enum.Enum):
     rent_per_m2_month = "rent_per_m2_month"
     sale = "sale"
 
-    @property
-    def label(self) -> str:
-        return "EUR per m² and month" if self is PriceBasis.rent_per_m2_month else "EUR to buy"
 
-
-class SiteStatus(enum.Enum):
+class SiteStatus(Labelled, enum.Enum):
     available = "available"
     reserved = "reserved"
     taken = "taken"
 
 
-class ReservationStatus(enum.Enum):
+class ReservationStatus(Labelled, enum.Enum):
     active = "active"
     released = "released"  # given up by staff before its end
     expired = "expired"  # its last day passed
     taken = "taken"  # the lead landed on the site
+
+
+name_members(
+    {
+        SiteLocation.rossendorf: "Dresden-Rossendorf",
+        SiteLocation.radeberg: "Radeberg",
+        SiteLocation.other: _l("Other"),
+        SiteKind.plot: _l("plot"),
+        SiteKind.office: _l("office"),
+        SiteKind.lab: _l("lab"),
+        SiteKind.production: _l("production"),
+        SiteKind.cleanroom: _l("cleanroom"),
+        SiteKind.controlled_area: _l("controlled radiation area"),
+        CleanroomClass.a: _l("GMP grade %(grade)s", grade="A"),
+        CleanroomClass.b: _l("GMP grade %(grade)s", grade="B"),
+        CleanroomClass.c: _l("GMP grade %(grade)s", grade="C"),
+        CleanroomClass.d: _l("GMP grade %(grade)s", grade="D"),
+        PriceBasis.rent_per_m2_month: _l("EUR per m² and month"),
+        PriceBasis.sale: _l("EUR to buy"),
+        SiteStatus.available: _l("available"),
+        SiteStatus.reserved: _l("reserved"),
+        SiteStatus.taken: _p("site", "taken"),
+        ReservationStatus.active: _l("active"),
+        ReservationStatus.released: _l("released"),
+        ReservationStatus.expired: _l("expired"),
+        ReservationStatus.taken: _p("reservation", "taken"),
+    }
+)
+
+
+# The reasons the application itself gives for a status change (stored in English, shown in the
+# reader's language); a reason staff typed is shown as typed.
+SYSTEM_REASONS = {
+    "Offered": _l("Offered"),
+    "Reservation": _l("Reservation"),
+    "Reservation released": _l("Reservation released"),
+    "Reservation expired": _l("Reservation expired"),
+    "Lead landed": _l("Lead landed"),
+}
 
 
 class Site(Model):
@@ -179,6 +203,10 @@ class SiteStatusChange(Model):
     site: Mapped[Site] = relationship(back_populates="status_changes")
     company: Mapped[Company | None] = relationship()
     changed_by: Mapped[User | None] = relationship()
+
+    @property
+    def reason_label(self) -> str:
+        return str(SYSTEM_REASONS.get(self.reason, self.reason))
 
 
 class Reservation(Model):

@@ -3,6 +3,8 @@ edit forms, archive, reserve and release; and the sites section of the lead page
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -80,7 +82,7 @@ def save_from(form: SiteForm, site: Site | None) -> ResponseReturnValue | None:
     except Refusals as error:
         show_refusals(form, error)
         return None
-    flash(f"Saved {saved.name}.", "success")
+    flash(_("Saved %(name)s.", name=saved.name), "success")
     return redirect(url_for("sites.show", site_id=saved.id))
 
 
@@ -121,14 +123,14 @@ def archive(site_id: int) -> ResponseReturnValue:
     except Refused as error:
         flash_refusal(error)
     else:
-        flash("Archived." if site.is_archived else "Restored.", "success")
+        flash(_("Archived.") if site.is_archived else _("Restored."), "success")
     return redirect(url_for("sites.show", site_id=site_id))
 
 
 def reserve_from(form: ReservationForm, site: Site) -> Reservation:
     company = company_by_id(form.company_id.data) if form.company_id.data else None
     if company is None:
-        raise Refused("unknown_lead", "company_id", "Give the id of a lead.")
+        raise Refused("unknown_lead", "company_id", _l("Give the id of a lead."))
     return services.reserve(
         site,
         company,
@@ -150,7 +152,7 @@ def reserve(site_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         if not from_lead:
             return render_site(site, 422, form)
-        flash_refusal(Refused("invalid", None, "Give both dates of the reservation."))
+        flash_refusal(Refused("invalid", None, _l("Give both dates of the reservation.")))
     else:
         try:
             reservation = reserve_from(form, site)
@@ -159,7 +161,14 @@ def reserve(site_id: int) -> ResponseReturnValue:
                 return render_site(site, 422, form, show_refusals(form, error))
             flash_refusal(error)
         else:
-            flash(f"{site.name} reserved for {reservation.company.name}.", "success")
+            flash(
+                _(
+                    "%(site)s reserved for %(lead)s.",
+                    site=site.name,
+                    lead=reservation.company.name,
+                ),
+                "success",
+            )
     if from_lead:
         target = url_for("leads.show", company_id=form.company_id.data, _anchor="company-sites")
         return redirect(target)
@@ -175,7 +184,7 @@ def release(reservation_id: int) -> ResponseReturnValue:
     except Refused as error:
         flash_refusal(error)
     else:
-        flash(f"Reservation of {reservation.site.name} released.", "success")
+        flash(_("Reservation of %(site)s released.", site=reservation.site.name), "success")
     if request.args.get("from") == "lead":
         return redirect(
             url_for("leads.show", company_id=reservation.company_id, _anchor="company-sites")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
@@ -20,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from crm.auth.models import User
 from crm.db import utcnow
 from crm.extensions import db
+from crm.i18n import lazy_number
 from crm.leads.models import OPEN_STAGES, ActivityKind, Company, Stage
 from crm.leads.services import MAX_ID, office_today
 from crm.leads.timeline import record_activity
@@ -85,7 +87,9 @@ LEADS_SHOWN = 50
 
 def coordinate_refusal(field: str, value: float | None, limit: int) -> Refused | None:
     if value is not None and not (math.isfinite(value) and -limit <= value <= limit):
-        return Refused("out_of_range", field, "Between -{limit} and {limit}.", limit=limit)
+        return Refused(
+            "out_of_range", field, _l("Between -{limit} and {limit}."), limit=lazy_number(limit)
+        )
     return None
 
 
@@ -102,27 +106,29 @@ def site_refusals(details: dict[str, Any]) -> Iterator[Refused]:
     ]
     for field in ("location", "kind", "area_m2"):
         if details[field] is None:
-            checks.append(Refused("required", field, "This field is required."))
+            checks.append(Refused("required", field, _l("This field is required.")))
     checks.append(number_within("area_m2", details["area_m2"], MAX_SITE_AREA_M2, low=1))
     checks += [number_within(field, details[field], high) for field, high in NUMBER_LIMITS.items()]
     if (details["latitude"] is None) != (details["longitude"] is None):
         missing = "latitude" if details["latitude"] is None else "longitude"
         checks.append(
-            Refused("position_incomplete", missing, "A map position needs both coordinates.")
+            Refused("position_incomplete", missing, _l("A map position needs both coordinates."))
         )
     low, high = details["price_min_eur"], details["price_max_eur"]
     if low is not None and high is not None and low > high:
         checks.append(
-            Refused("price_order", "price_max_eur", "The upper price is below the lower one.")
+            Refused("price_order", "price_max_eur", _l("The upper price is below the lower one."))
         )
     is_cleanroom = details["kind"] is SiteKind.cleanroom
     if is_cleanroom and details["cleanroom_class"] is None:
         checks.append(
-            Refused("class_required", "cleanroom_class", "A cleanroom needs its GMP grade.")
+            Refused("class_required", "cleanroom_class", _l("A cleanroom needs its GMP grade."))
         )
     if not is_cleanroom and details["cleanroom_class"] is not None:
         checks.append(
-            Refused("class_without_cleanroom", "cleanroom_class", "Only a cleanroom has a grade.")
+            Refused(
+                "class_without_cleanroom", "cleanroom_class", _l("Only a cleanroom has a grade.")
+            )
         )
     yield from (refusal for refusal in checks if refusal is not None)
 
@@ -156,7 +162,9 @@ def set_archived(site: Site, is_archived: bool) -> None:
     """Archived sites leave the list and the matching; their history stays. A site with an
     active reservation (running or to come) is not archived."""
     if is_archived and active_reservations(site):
-        raise Conflict("site_reserved", None, "Release the reservations before archiving the site.")
+        raise Conflict(
+            "site_reserved", None, _l("Release the reservations before archiving the site.")
+        )
     site.is_archived = is_archived
     db.session.flush()
 
@@ -266,25 +274,25 @@ def reservation_refusals(
 ) -> Iterator[Refused]:
     for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
         if day is None:
-            yield Refused("required", field, "This field is required.")
+            yield Refused("required", field, _l("This field is required."))
         elif (refusal := storable_date(field, day)) is not None:
             yield refusal
     if (refusal := bounded_text("note", note, 2000)) is not None:
         yield refusal
     if company.is_archived:
-        yield Refused("lead_archived", "company_id", "An archived lead cannot reserve a site.")
+        yield Refused("lead_archived", "company_id", _l("An archived lead cannot reserve a site."))
     if starts_on is None or ends_on is None:
         return
     if ends_on < starts_on:
-        yield Refused("ends_before_start", "ends_on", "The reservation ends before it starts.")
+        yield Refused("ends_before_start", "ends_on", _l("The reservation ends before it starts."))
     elif ends_on < today:
-        yield Refused("ends_in_past", "ends_on", "The reservation would be over already.")
+        yield Refused("ends_in_past", "ends_on", _l("The reservation would be over already."))
     elif (ends_on - starts_on).days >= MAX_RESERVATION_DAYS:
         yield Refused(
             "reservation_too_long",
             "ends_on",
-            "A reservation lasts at most {days} days.",
-            days=MAX_RESERVATION_DAYS,
+            _l("A reservation lasts at most {days} days."),
+            days=lazy_number(MAX_RESERVATION_DAYS),
         )
 
 
@@ -308,15 +316,15 @@ def reserve(
     assert starts_on is not None and ends_on is not None
     lock_site(site)
     if site.is_archived:
-        raise Conflict("site_archived", None, "This site is archived.")
+        raise Conflict("site_archived", None, _l("This site is archived."))
     if site.status is SiteStatus.taken:
-        raise Conflict("site_taken", None, "This site is taken.")
+        raise Conflict("site_taken", None, _l("This site is taken."))
     for other in active_reservations(site):
         if other.overlaps(starts_on, ends_on):
             raise Conflict(
                 "reservation_overlaps",
                 "starts_on",
-                "The site is reserved for {company} from {starts} to {ends}.",
+                _l("The site is reserved for {company} from {starts} to {ends}."),
                 company=other.company.name,
                 starts=other.starts_on.isoformat(),
                 ends=other.ends_on.isoformat(),
@@ -345,7 +353,7 @@ def reserve(
 
 def end_reservation(reservation: Reservation, status: ReservationStatus) -> None:
     if reservation.status is not ReservationStatus.active:
-        raise Conflict("reservation_ended", None, "This reservation has ended already.")
+        raise Conflict("reservation_ended", None, _l("This reservation has ended already."))
     reservation.status = status
     reservation.ended_at = utcnow()
     db.session.flush()
@@ -484,7 +492,7 @@ def chosen_site_refusals(company: Company, *, to: Stage, **_: Any) -> list[Refus
     )
     if held is not None:
         return []
-    return [Refused("site_needed", "site", "A decision needs a chosen site: reserve one.")]
+    return [Refused("site_needed", "site", _l("A decision needs a chosen site: reserve one."))]
 
 
 def taken_on_landing(company: Company, *, to: Stage, by: User | None, **_: Any) -> None:
