@@ -49,8 +49,8 @@ def served(tmp_path: Path) -> Iterator[tuple[int, Path]]:
 def ask(port: int, path: str) -> http.client.HTTPResponse:
     deadline = time.monotonic() + 30
     while True:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", path)
             response = connection.getresponse()
             response.read()
@@ -59,6 +59,8 @@ def ask(port: int, path: str) -> http.client.HTTPResponse:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+        finally:
+            connection.close()
 
 
 def test_gunicorn_names_no_product_and_logs_no_private_link(
