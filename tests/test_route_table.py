@@ -9,7 +9,8 @@ demo and registered leads are.
 
 A rule the application gains without a row here fails ``test_the_route_table_names_every_rule``;
 a wrong status or any 5xx anywhere fails ``test_every_caller_gets_the_status_the_route_table_names``
-with one list of every mismatch.
+with one list of every mismatch; so does an answer without the security headers
+(``crm.security_headers``).
 """
 
 import io
@@ -45,6 +46,7 @@ from crm.mail import services as outbox
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.partners import services as partners
 from crm.partners.models import LinkSource, LinkStatus, Partner, PartnerKind, PartnerLink
+from crm.security_headers import HEADERS
 from crm.seed.services import seed
 from crm.sites import services as sites
 from crm.sites.models import Site, SiteKind, SiteLocation
@@ -1936,6 +1938,15 @@ def surprises(response: TestResponse, expected: int, caller: str, rule: str) -> 
     return []
 
 
+def missing_security_headers(response: TestResponse) -> list[str]:
+    """Every answer, page, redirect, file or refusal, carries the same security headers."""
+    return [
+        f"answered {name}: {response.headers.get(name)!r}, not {value!r}"
+        for name, value in HEADERS.items()
+        if response.headers.get(name) != value
+    ]
+
+
 def answer(caller: Caller, method: str, url: str, how: Ask, world: World) -> TestResponse | str:
     """The response, or what was raised: the testing application re-raises what would be a 500."""
     try:
@@ -1954,6 +1965,7 @@ def problems_asking(caller: Caller, row: "Row", url: str, world: World) -> list[
     if isinstance(response, str):
         return [f"expected {getattr(row.expected, caller.name)}, {response}"]
     found = surprises(response, getattr(row.expected, caller.name), caller.name, row.rule)
+    found += missing_security_headers(response)
     if is_other:
         if registration_seen(world.registration_id) != before:
             found.append("changed the registrant's registration")
