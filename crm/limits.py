@@ -20,6 +20,11 @@ def login_limit() -> str:
     return configured("LOGIN_RATE_LIMIT")
 
 
+def password_reset_limit() -> str:
+    """Asking for a password reset link (each may mail someone) and using one, per address."""
+    return configured("PASSWORD_RESET_RATE_LIMIT")
+
+
 def registration_limit() -> str:
     """Public registration posts per client address, through the form and the API together."""
     return configured("REGISTRATION_RATE_LIMIT")

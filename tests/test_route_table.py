@@ -99,6 +99,11 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/account", "GET"): Expected(302, 200, 200, 200),
     ("/account", "POST"): Expected(302, 302, 302, 302),
     ("/account/password", "POST"): Expected(302, 422, 422, 422),
+    ("/password/forgot", "GET"): Expected(200, 302, 302, 302),
+    ("/password/forgot", "POST"): Expected(422, 302, 302, 302),
+    # The default token is the registrant's link, no reset link: unknown here.
+    ("/password/reset/<token>", "GET"): Expected(404, 404, 404, 404),
+    ("/password/reset/<token>", "POST"): Expected(404, 404, 404, 404),
     ("/healthz", "GET"): EVERYONE_200,
     ("/readyz", "GET"): EVERYONE_200,
     # --- administration
@@ -257,6 +262,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """Every caller signs in and posts to the login form; throttling is tested on its own."""
     return app_config | {
         "LOGIN_RATE_LIMIT": "100 per minute",
+        "PASSWORD_RESET_RATE_LIMIT": "100 per minute",
         "REGISTRATION_RATE_LIMIT": "1000 per minute",
         "REGISTRATION_DOMAIN_RATE_LIMIT": "1000 per hour",
         "MANAGE_LINK_RATE_LIMIT": "1000 per minute",
@@ -1354,6 +1360,10 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
         ),
     ),
     ("/login", "POST", "an empty form"): (Expected(422, 302, 302, 302), Ask()),
+    ("/password/forgot", "POST", "an unknown address"): (
+        Expected(302, 302, 302, 302),
+        Ask(form=lambda w, c: {"email": "nobody@wfs.example"}),
+    ),
     ("/staff/events/<int:event_id>/add", "POST", "an empty form"): (
         Expected(302, 403, 422, 422),
         Ask(values=lambda w, c: {"event_id": w.all_day_id}),
