@@ -90,7 +90,7 @@ def reset_password(token: str, new_password: str) -> User:
             _l("This link has expired or was used already. Ask for a new one."),
         )
     user = db.session.get_one(User, found.user_id)
-    refuse_any(refusal for refusal in [password_refusal(new_password)] if refusal)
+    refuse_any(refusal for refusal in [password_refusal(new_password, user.email)] if refusal)
     user.password_hash = hash_password(new_password)
     db.session.execute(
         update(PasswordResetToken)
