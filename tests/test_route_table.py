@@ -109,6 +109,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     # --- administration
     ("/admin/users/", "GET"): Expected(302, 403, 403, 200),
     ("/admin/users/", "POST"): Expected(302, 403, 403, 422),
+    ("/admin/users/<int:user_id>/unlock", "POST"): Expected(302, 403, 403, 302),
     ("/admin/tokens/", "GET"): Expected(302, 403, 403, 200),
     ("/admin/tokens/", "POST"): Expected(302, 403, 403, 200),
     ("/admin/tokens/<int:token_id>/revoke", "POST"): Expected(302, 403, 403, 302),
@@ -883,6 +884,11 @@ def bearer(token: Callable[[World], str]) -> Builder:
 
 HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ("/login", "POST"): Ask(form=lambda w, c: {"email": "nobody@wfs.example", "password": "x"}),
+    ("/admin/users/<int:user_id>/unlock", "POST"): Ask(
+        values=lambda w, c: {
+            "user_id": db.session.scalar(select(User.id).where(User.role == Role.viewer))
+        }
+    ),
     ("/logout", "POST"): Ask(is_last=True),
     ("/account", "POST"): Ask(form=lambda w, c: {"timezone": "Europe/Berlin"}),
     ("/account/password", "POST"): Ask(
@@ -1360,6 +1366,10 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
         ),
     ),
     ("/login", "POST", "an empty form"): (Expected(422, 302, 302, 302), Ask()),
+    ("/admin/users/<int:user_id>/unlock", "POST", "a missing account"): (
+        Expected(302, 403, 403, 404),
+        missing("user_id"),
+    ),
     ("/password/forgot", "POST", "an unknown address"): (
         Expected(302, 302, 302, 302),
         Ask(form=lambda w, c: {"email": "nobody@wfs.example"}),

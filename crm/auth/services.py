@@ -158,16 +158,23 @@ def authenticate(email: str, password: str, address: str) -> User | None:
         user = db.session.scalar(select(User).where(User.email == email))
     # The hash work comes first and always, whatever the outcome.
     is_right = verify_password(user.password_hash if user else _dummy_hash(), password)
-    if is_login_throttled(email, address):
+    unlocks = user.login_unlocks if user else 0
+    if is_login_throttled(email, address, unlocks):
         return None
     if user is None or not is_right or not user.is_enabled:
-        count_login_failure(email, address)
+        count_login_failure(email, address, unlocks)
         return None
-    forget_login_failures(email, address)
+    forget_login_failures(email, address, unlocks)
     user.last_login_at = utcnow()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def unlock_logins(user: User) -> None:
+    """End the login throttle of the account at every address (an admin's decision)."""
+    user.login_unlocks += 1
+    db.session.flush()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
