@@ -11,7 +11,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     import os
 
-    from crm import blueprints, extensions, i18n, routing
+    from crm import blueprints, extensions, i18n, routing, security_headers
     from crm import config as settings
     from crm.json_input import LimitedJSONProvider
     from crm.models import import_all
@@ -39,5 +39,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.login.init_app(app)
     extensions.api.init_app(app)
 
+    security_headers.init_app(app)
     blueprints.register(app)
     return app

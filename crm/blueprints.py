@@ -36,6 +36,7 @@ from crm.mail import routes as outbox_routes
 from crm.mail.hooks import mail_sent, use_invitation_writer
 from crm.partners import cli as partners_cli
 from crm.partners import routes as partners_routes
+from crm.password_reset import routes as password_reset_routes
 from crm.privacy import cli as privacy_cli
 from crm.privacy import routes as privacy_routes
 from crm.problems import error_description, error_name, is_api_request, problem, refusal_problem
@@ -67,6 +68,7 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     app.register_blueprint(health.blueprint)
     app.register_blueprint(auth_routes.blueprint)
+    app.register_blueprint(password_reset_routes.blueprint)
     app.register_blueprint(user_admin_routes.blueprint)
     app.register_blueprint(token_routes.blueprint)
     app.register_blueprint(privacy_routes.blueprint)

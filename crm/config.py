@@ -38,6 +38,7 @@ ENVIRONMENT_KEYS = {
     "DIGEST_LOCAL_HOUR": int,
     "DIGEST_TIMEZONE": str,
     "LOGIN_RATE_LIMIT": str,
+    "PASSWORD_RESET_RATE_LIMIT": str,
     "REGISTRATION_RATE_LIMIT": str,
     "API_PUBLIC_RATE_LIMIT": str,
     "REGISTRATION_DOMAIN_RATE_LIMIT": str,
@@ -48,6 +49,7 @@ ENVIRONMENT_KEYS = {
 }
 RATE_LIMIT_KEYS = (
     "LOGIN_RATE_LIMIT",
+    "PASSWORD_RESET_RATE_LIMIT",
     "REGISTRATION_RATE_LIMIT",
     "REGISTRATION_DOMAIN_RATE_LIMIT",
     "MANAGE_LINK_RATE_LIMIT",
@@ -82,6 +84,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
+        "PASSWORD_RESET_RATE_LIMIT": "5 per minute; 20 per hour",
         "REGISTRATION_RATE_LIMIT": "10 per minute; 60 per hour",
         "REGISTRATION_DOMAIN_RATE_LIMIT": "30 per hour",
         "MANAGE_LINK_RATE_LIMIT": "5 per minute; 20 per hour",

@@ -20,6 +20,11 @@ def login_limit() -> str:
     return configured("LOGIN_RATE_LIMIT")
 
 
+def password_reset_limit() -> str:
+    """Asking for a password reset link (each may mail someone) and using one, per address."""
+    return configured("PASSWORD_RESET_RATE_LIMIT")
+
+
 def registration_limit() -> str:
     """Public registration posts per client address, through the form and the API together."""
     return configured("REGISTRATION_RATE_LIMIT")
@@ -75,7 +80,9 @@ def public_api_limit() -> str:
 
 # --- failed logins --------------------------------------------------------------------------
 # Counted per account and client address together: someone elsewhere guessing a password slows
-# down only themselves, never the account's owner at their own address.
+# down only themselves, never the account's owner at their own address. The counters of an
+# account carry its number of unlocks: an admin unlocking it leaves the old counters behind, at
+# every address at once, whatever the rate-limit store.
 
 
 def login_failure_limit() -> RateLimitItem:
@@ -83,17 +90,19 @@ def login_failure_limit() -> RateLimitItem:
     return parse(f"{config['LOGIN_MAX_FAILURES']} per {config['LOGIN_LOCKOUT_MINUTES']} minutes")
 
 
-def login_failure_keys(email: str, address: str) -> tuple[str, ...]:
-    return ("login-failures", email.strip().lower(), address)
+def login_failure_keys(email: str, address: str, unlocks: int) -> tuple[str, ...]:
+    """The counter of one account from one address; an admin's unlock starts new counters."""
+    return ("login-failures", email.strip().lower(), address, str(unlocks))
 
 
-def is_login_throttled(email: str, address: str) -> bool:
-    return not limiter.limiter.test(login_failure_limit(), *login_failure_keys(email, address))
+def is_login_throttled(email: str, address: str, unlocks: int = 0) -> bool:
+    keys = login_failure_keys(email, address, unlocks)
+    return not limiter.limiter.test(login_failure_limit(), *keys)
 
 
-def count_login_failure(email: str, address: str) -> None:
-    limiter.limiter.hit(login_failure_limit(), *login_failure_keys(email, address))
+def count_login_failure(email: str, address: str, unlocks: int = 0) -> None:
+    limiter.limiter.hit(login_failure_limit(), *login_failure_keys(email, address, unlocks))
 
 
-def forget_login_failures(email: str, address: str) -> None:
-    limiter.limiter.clear(login_failure_limit(), *login_failure_keys(email, address))
+def forget_login_failures(email: str, address: str, unlocks: int = 0) -> None:
+    limiter.limiter.clear(login_failure_limit(), *login_failure_keys(email, address, unlocks))

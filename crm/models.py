@@ -8,5 +8,6 @@ def import_all() -> None:
     import crm.leads.models
     import crm.mail.models
     import crm.partners.models
+    import crm.password_reset.models
     import crm.sites.models
     import crm.vocabulary.models  # noqa: F401

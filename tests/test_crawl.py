@@ -77,6 +77,8 @@ NOT_REACHED_BY_LINKS = {
     # A registrant's private link travels only by mail (the registrant's crawl starts there);
     # it redirects to the page of the registration, at an address without the token.
     "manage.open_link",
+    # A password reset link travels only by mail, too (tests/password_reset/).
+    "password_reset.reset",
     # Calendar programs subscribe to these by their address (README, "Calendars").
     "calendar.feed",
     "calendar.event_file",

@@ -9,7 +9,8 @@ demo and registered leads are.
 
 A rule the application gains without a row here fails ``test_the_route_table_names_every_rule``;
 a wrong status or any 5xx anywhere fails ``test_every_caller_gets_the_status_the_route_table_names``
-with one list of every mismatch.
+with one list of every mismatch; so does an answer without the security headers
+(``crm.security_headers``).
 """
 
 import io
@@ -45,6 +46,7 @@ from crm.mail import services as outbox
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.partners import services as partners
 from crm.partners.models import LinkSource, LinkStatus, Partner, PartnerKind, PartnerLink
+from crm.security_headers import HEADERS
 from crm.seed.services import seed
 from crm.sites import services as sites
 from crm.sites.models import Site, SiteKind, SiteLocation
@@ -97,11 +99,17 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/account", "GET"): Expected(302, 200, 200, 200),
     ("/account", "POST"): Expected(302, 302, 302, 302),
     ("/account/password", "POST"): Expected(302, 422, 422, 422),
+    ("/password/forgot", "GET"): Expected(200, 302, 302, 302),
+    ("/password/forgot", "POST"): Expected(422, 302, 302, 302),
+    # The default token is the registrant's link, no reset link: unknown here.
+    ("/password/reset/<token>", "GET"): Expected(404, 404, 404, 404),
+    ("/password/reset/<token>", "POST"): Expected(404, 404, 404, 404),
     ("/healthz", "GET"): EVERYONE_200,
     ("/readyz", "GET"): EVERYONE_200,
     # --- administration
     ("/admin/users/", "GET"): Expected(302, 403, 403, 200),
     ("/admin/users/", "POST"): Expected(302, 403, 403, 422),
+    ("/admin/users/<int:user_id>/unlock", "POST"): Expected(302, 403, 403, 302),
     ("/admin/tokens/", "GET"): Expected(302, 403, 403, 200),
     ("/admin/tokens/", "POST"): Expected(302, 403, 403, 200),
     ("/admin/tokens/<int:token_id>/revoke", "POST"): Expected(302, 403, 403, 302),
@@ -255,6 +263,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """Every caller signs in and posts to the login form; throttling is tested on its own."""
     return app_config | {
         "LOGIN_RATE_LIMIT": "100 per minute",
+        "PASSWORD_RESET_RATE_LIMIT": "100 per minute",
         "REGISTRATION_RATE_LIMIT": "1000 per minute",
         "REGISTRATION_DOMAIN_RATE_LIMIT": "1000 per hour",
         "MANAGE_LINK_RATE_LIMIT": "1000 per minute",
@@ -875,6 +884,11 @@ def bearer(token: Callable[[World], str]) -> Builder:
 
 HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ("/login", "POST"): Ask(form=lambda w, c: {"email": "nobody@wfs.example", "password": "x"}),
+    ("/admin/users/<int:user_id>/unlock", "POST"): Ask(
+        values=lambda w, c: {
+            "user_id": db.session.scalar(select(User.id).where(User.role == Role.viewer))
+        }
+    ),
     ("/logout", "POST"): Ask(is_last=True),
     ("/account", "POST"): Ask(form=lambda w, c: {"timezone": "Europe/Berlin"}),
     ("/account/password", "POST"): Ask(
@@ -1352,6 +1366,14 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
         ),
     ),
     ("/login", "POST", "an empty form"): (Expected(422, 302, 302, 302), Ask()),
+    ("/admin/users/<int:user_id>/unlock", "POST", "a missing account"): (
+        Expected(302, 403, 403, 404),
+        missing("user_id"),
+    ),
+    ("/password/forgot", "POST", "an unknown address"): (
+        Expected(302, 302, 302, 302),
+        Ask(form=lambda w, c: {"email": "nobody@wfs.example"}),
+    ),
     ("/staff/events/<int:event_id>/add", "POST", "an empty form"): (
         Expected(302, 403, 422, 422),
         Ask(values=lambda w, c: {"event_id": w.all_day_id}),
@@ -1936,6 +1958,15 @@ def surprises(response: TestResponse, expected: int, caller: str, rule: str) -> 
     return []
 
 
+def missing_security_headers(response: TestResponse) -> list[str]:
+    """Every answer, page, redirect, file or refusal, carries the same security headers."""
+    return [
+        f"answered {name}: {response.headers.get(name)!r}, not {value!r}"
+        for name, value in HEADERS.items()
+        if response.headers.get(name) != value
+    ]
+
+
 def answer(caller: Caller, method: str, url: str, how: Ask, world: World) -> TestResponse | str:
     """The response, or what was raised: the testing application re-raises what would be a 500."""
     try:
@@ -1954,6 +1985,7 @@ def problems_asking(caller: Caller, row: "Row", url: str, world: World) -> list[
     if isinstance(response, str):
         return [f"expected {getattr(row.expected, caller.name)}, {response}"]
     found = surprises(response, getattr(row.expected, caller.name), caller.name, row.rule)
+    found += missing_security_headers(response)
     if is_other:
         if registration_seen(world.registration_id) != before:
             found.append("changed the registrant's registration")

@@ -1,13 +1,14 @@
 """Admin pages for staff accounts."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from crm.auth.access import role_required
 from crm.auth.forms import UserForm
-from crm.auth.models import Role
-from crm.auth.services import accounts, create_user
+from crm.auth.models import Role, User
+from crm.auth.services import accounts, create_user, unlock_logins
+from crm.extensions import db
 from crm.forms import show_refusals
 from crm.refusals import Refusals
 
@@ -34,3 +35,13 @@ def index() -> ResponseReturnValue:
     users = accounts()
     status = 422 if form.errors else 200
     return render_template("auth/users.html", form=form, users=users), status
+
+
+@blueprint.post("/<int:user_id>/unlock")
+@role_required(Role.admin)
+def unlock(user_id: int) -> ResponseReturnValue:
+    """Let a throttled account log in again at once, from every address."""
+    user = db.session.get(User, user_id) or abort(404)
+    unlock_logins(user)
+    flash(_("%(email)s can log in again from every address.", email=user.email), "success")
+    return redirect(url_for("users.index"))

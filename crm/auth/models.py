@@ -52,6 +52,8 @@ class User(UserMixin, Model):
         String(2), default=STAFF_LANGUAGE, server_default=STAFF_LANGUAGE
     )
     last_login_at: Mapped[datetime | None]
+    # How often an admin unlocked the account's throttled logins (part of the counters' key).
+    login_unlocks: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

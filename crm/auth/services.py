@@ -1,4 +1,7 @@
+import re
+import string
 from functools import cache
+from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -13,6 +16,10 @@ from crm.refusals import Refused, refuse_any
 from crm.vocabulary.places import LANGUAGES, is_time_zone
 
 MAXIMUM_PASSWORD_LENGTH = 1000
+# Shorter parts of an address (``li`` of ``li.wu@``) are too common inside words to refuse.
+MINIMUM_ADDRESS_PART = 3
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
+TRIMMED = string.digits + string.punctuation + " "
 NAME_LENGTH = User.name.type.length
 
 
@@ -25,7 +32,9 @@ def normalise_email(email: str) -> str:
         ) from error
 
 
-def password_refusal(password: str, field: str = "password") -> Refused | None:
+def password_refusal(password: str, email: str, field: str = "password") -> Refused | None:
+    """The one password rule of every door (new accounts, one's own change, the reset link):
+    long enough, not built on the account's address, not one of the most common passwords."""
     if not MINIMUM_LENGTH <= len(password) <= MAXIMUM_PASSWORD_LENGTH:
         return Refused(
             "password_length",
@@ -34,11 +43,43 @@ def password_refusal(password: str, field: str = "password") -> Refused | None:
             low=MINIMUM_LENGTH,
             high=MAXIMUM_PASSWORD_LENGTH,
         )
+    if any(part in password.lower() for part in address_parts(email)):
+        return Refused(
+            "password_contains_email",
+            field,
+            _l("The password must not contain the name of the email address."),
+        )
+    if is_common_password(password):
+        return Refused(
+            "password_common",
+            field,
+            _l("This password is one of the most common ones; please choose another."),
+        )
     return None
 
 
+def address_parts(email: str) -> set[str]:
+    """The local part of an address and its words (``katrin.vogel``: ``katrin``, ``vogel``)."""
+    local = email.rpartition("@")[0].lower() if "@" in email else email.lower()
+    words = re.split(r"[._+\-]+", local)
+    return {part for part in [local, *words] if len(part) >= MINIMUM_ADDRESS_PART}
+
+
+def is_common_password(password: str) -> bool:
+    """Whether the password, or its core without digits and punctuation at either end, is on
+    the list in ``common_passwords.txt``."""
+    lowered = password.lower()
+    return bool({lowered, lowered.strip(TRIMMED)} & common_passwords())
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 def create_user(email: str, name: str, role: Role, password: str) -> User:
-    refusals = [password_refusal(password)]
+    refusals = [password_refusal(password, email)]
     if not name.strip():
         refusals.append(Refused("required", "name", _l("A name is required.")))
     elif len(name.strip()) > NAME_LENGTH:
@@ -117,16 +158,23 @@ def authenticate(email: str, password: str, address: str) -> User | None:
         user = db.session.scalar(select(User).where(User.email == email))
     # The hash work comes first and always, whatever the outcome.
     is_right = verify_password(user.password_hash if user else _dummy_hash(), password)
-    if is_login_throttled(email, address):
+    unlocks = user.login_unlocks if user else 0
+    if is_login_throttled(email, address, unlocks):
         return None
     if user is None or not is_right or not user.is_enabled:
-        count_login_failure(email, address)
+        count_login_failure(email, address, unlocks)
         return None
-    forget_login_failures(email, address)
+    forget_login_failures(email, address, unlocks)
     user.last_login_at = utcnow()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def unlock_logins(user: User) -> None:
+    """End the login throttle of the account at every address (an admin's decision)."""
+    user.login_unlocks += 1
+    db.session.flush()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -135,7 +183,11 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise Refused(
             "wrong_password", "current_password", _l("This is not your current password.")
         )
-    refuse_any(refusal for refusal in [password_refusal(new_password, "new_password")] if refusal)
+    refuse_any(
+        refusal
+        for refusal in [password_refusal(new_password, user.email, "new_password")]
+        if refusal
+    )
     user.password_hash = hash_password(new_password)
     db.session.flush()
 

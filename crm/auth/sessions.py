@@ -13,14 +13,14 @@ from crm.extensions import db
 SESSION_KEY = "login_session"
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start_session(user: User) -> None:
     """A fresh session id for this login (never one the browser brought along)."""
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(user_id=user.id, token_hash=_hash(token)))
+    db.session.add(UserSession(user_id=user.id, token_hash=token_hash(token)))
     db.session.flush()
     session[SESSION_KEY] = token
 
@@ -31,7 +31,7 @@ def current_session() -> UserSession | None:
         return None
     return db.session.scalar(
         select(UserSession).where(
-            UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None)
+            UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None)
         )
     )
 
@@ -47,12 +47,16 @@ def end_session() -> None:
 
 def end_other_sessions(user: User) -> int:
     """Revoke every live session of the user except this browser's (after a password change)."""
-    live = current_session()
+    return end_sessions(user, keep=current_session())
+
+
+def end_sessions(user: User, keep: UserSession | None = None) -> int:
+    """Revoke every live session of the user but ``keep`` (after a password reset: all)."""
     query = update(UserSession).where(
         UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
     )
-    if live is not None:
-        query = query.where(UserSession.id != live.id)
+    if keep is not None:
+        query = query.where(UserSession.id != keep.id)
     result = db.session.execute(query.values(revoked_at=utcnow()))
     db.session.flush()
     return int(getattr(result, "rowcount", 0) or 0)

@@ -51,7 +51,7 @@ def test_an_admin_creates_a_staff_account_and_an_api_token_that_works_until_revo
     expect(page.get_by_role("status")).to_have_text("Account for lena.koch@wfs.example created.")
     colleague = page.get_by_role("row").filter(has_text="lena.koch@wfs.example")
     expect(colleague.get_by_role("cell")).to_have_text(
-        ["Lena Koch", "lena.koch@wfs.example", "staff", "—"]
+        ["Lena Koch", "lena.koch@wfs.example", "staff", "—", "Unlock login"]
     )
 
     page.get_by_role("link", name="API tokens").click()

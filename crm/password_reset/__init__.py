@@ -1,0 +1,1 @@
+"""Setting a new password by mail, for staff who forgot theirs."""
