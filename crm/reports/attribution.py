@@ -8,6 +8,7 @@ move to it, or to a later pipeline stage, after the company's first registration
 from dataclasses import dataclass, field
 
 from sqlalchemy import FunctionFilter, func, select
+from sqlalchemy.orm import load_only
 
 from crm.events.models import Event, Registration, RegistrationStatus, registration_meeting_requests
 from crm.extensions import db
@@ -96,6 +97,7 @@ def companies_of(event: Event) -> list[AttributedCompany]:
     )
     rows = db.session.execute(
         select(Company, at_event.c.registered_at <= first.c.first_at)
+        .options(load_only(Company.id, Company.name, Company.normalised_name))
         .join(at_event, at_event.c.company_id == Company.id)
         .join(first, first.c.company_id == Company.id)
         .order_by(Company.normalised_name, Company.id)
