@@ -6,9 +6,9 @@ move to it, or to a later pipeline stage, after the company's first registration
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import FunctionFilter, func, select
-from sqlalchemy.orm import load_only
+from sqlalchemy import FunctionFilter, case, func, select
 
 from crm.events.models import Event, Registration, RegistrationStatus, registration_meeting_requests
 from crm.extensions import db
@@ -17,9 +17,16 @@ from crm.leads.models import PIPELINE, Company, Stage, StageChange
 MILESTONES = (Stage.qualified, Stage.site_visit, Stage.decision, Stage.landed)
 
 
+class ListedCompany(NamedTuple):
+    """What a list of companies shows of each: its name, linked to its page."""
+
+    id: int
+    name: str
+
+
 @dataclass(frozen=True)
 class AttributedCompany:
-    company: Company
+    company: ListedCompany
     is_brought: bool
     reached: frozenset[Stage]
 
@@ -27,8 +34,8 @@ class AttributedCompany:
 @dataclass(frozen=True)
 class Milestone:
     stage: Stage
-    attended: list[Company] = field(default_factory=list)
-    brought: list[Company] = field(default_factory=list)
+    attended: list[ListedCompany] = field(default_factory=list)
+    brought: list[ListedCompany] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -40,8 +47,8 @@ class EventAttribution:
     checked_in: int
     no_shows: int
     meeting_requests: int
-    attended: list[Company]
-    brought: list[Company]
+    attended: list[ListedCompany]
+    brought: list[ListedCompany]
     milestones: list[Milestone]
 
 
@@ -95,33 +102,45 @@ def companies_of(event: Event) -> list[AttributedCompany]:
         .group_by(Registration.company_id)
         .subquery()
     )
+    progress = (
+        select(
+            StageChange.company_id.label("company_id"),
+            *(
+                func.max(case((StageChange.to_stage.in_(and_later(stage)), 1), else_=0)).label(
+                    stage.value
+                )
+                for stage in MILESTONES
+            ),
+        )
+        .join(at_event, at_event.c.company_id == StageChange.company_id)
+        .where(StageChange.changed_at >= at_event.c.registered_at)
+        .group_by(StageChange.company_id)
+        .subquery()
+    )
     rows = db.session.execute(
-        select(Company, at_event.c.registered_at <= first.c.first_at)
-        .options(load_only(Company.id, Company.name, Company.normalised_name))
+        select(
+            Company.id,
+            Company.name,
+            at_event.c.registered_at <= first.c.first_at,
+            *(func.coalesce(progress.c[stage.value], 0) for stage in MILESTONES),
+        )
         .join(at_event, at_event.c.company_id == Company.id)
         .join(first, first.c.company_id == Company.id)
+        .outerjoin(progress, progress.c.company_id == Company.id)
         .order_by(Company.normalised_name, Company.id)
     ).all()
-    reached: dict[int, set[Stage]] = {}
-    for company_id, stage in db.session.execute(
-        select(StageChange.company_id, StageChange.to_stage)
-        .join(at_event, at_event.c.company_id == StageChange.company_id)
-        .where(
-            StageChange.changed_at >= at_event.c.registered_at,
-            StageChange.to_stage.in_(PIPELINE[1:]),
-        )
-        .distinct()
-    ).all():
-        reached.setdefault(company_id, set()).add(stage)
     return [
-        AttributedCompany(company, bool(is_brought), frozenset(reached.get(company.id, ())))
-        for company, is_brought in rows
+        AttributedCompany(
+            ListedCompany(company_id, name),
+            bool(is_brought),
+            frozenset(stage for stage, flag in zip(MILESTONES, flags, strict=True) if flag),
+        )
+        for company_id, name, is_brought, *flags in rows
     ]
 
 
-def has_reached(found: AttributedCompany, milestone: Stage) -> bool:
-    later = PIPELINE[PIPELINE.index(milestone) :]
-    return any(stage in later for stage in found.reached)
+def and_later(milestone: Stage) -> tuple[Stage, ...]:
+    return PIPELINE[PIPELINE.index(milestone) :]
 
 
 def event_attribution(event: Event) -> EventAttribution:
@@ -132,8 +151,8 @@ def event_attribution(event: Event) -> EventAttribution:
     milestones = [
         Milestone(
             stage,
-            [each.company for each in found if has_reached(each, stage)],
-            [each.company for each in found if each.is_brought and has_reached(each, stage)],
+            [each.company for each in found if stage in each.reached],
+            [each.company for each in found if each.is_brought and stage in each.reached],
         )
         for stage in MILESTONES
     ]
