@@ -49,14 +49,15 @@ def month_rows(months: Iterable[services.Month]) -> list[Row]:
 @login_required
 def dashboard() -> ResponseReturnValue:
     today = office_today()
+    counts = services.lead_counts()
     return render_template(
         "reports/dashboard.html",
         today=today,
-        stages=leads_rows(services.leads_by_stage(), "stage"),
+        stages=leads_rows(services.leads_by_stage(counts), "stage"),
         months=month_rows(services.new_leads_per_month(today)),
-        countries=leads_rows(services.leads_by_country(), "country"),
+        countries=leads_rows(services.leads_by_country(counts), "country"),
         needs=leads_rows(services.leads_by_need(), "need"),
-        sources=leads_rows(services.leads_by_source(), "source"),
+        sources=leads_rows(services.leads_by_source(counts), "source"),
         tasks=services.tasks_due(current_user.id, today),
         events=services.upcoming_events(utcnow()),
         outbox=services.outbox_health() if current_user.has_role(Role.staff) else None,

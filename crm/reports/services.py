@@ -1,7 +1,9 @@
 """The dashboard's figures, each counted by the database in a fixed number of queries."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, case, extract, func, select
 from sqlalchemy.orm import joinedload
@@ -32,15 +34,33 @@ def live_companies() -> ColumnElement[bool]:
     return Company.is_archived.is_(False)
 
 
-def leads_by_stage() -> list[Count]:
+@dataclass(frozen=True)
+class LeadCounts:
+    """Live leads counted once by stage, source and country together (a single pass over the
+    companies); the figures by stage, source and country add them up."""
+
+    rows: list[tuple[Stage, LeadSource, str | None, int]]
+
+    def by(self, position: int) -> Counter[Any]:
+        counted: Counter[Any] = Counter()
+        for row in self.rows:
+            counted[row[position]] += row[3]
+        return counted
+
+
+def lead_counts() -> LeadCounts:
+    columns = (Company.stage, Company.source, Company.country)
+    rows = db.session.execute(
+        select(*columns, func.count()).where(live_companies()).group_by(*columns)
+    ).all()
+    return LeadCounts([(stage, source, country, count) for stage, source, country, count in rows])
+
+
+def leads_by_stage(counts: LeadCounts) -> list[Count]:
     """Every stage in pipeline order, then the sidelined ones, each with its live leads."""
-    counted = dict(
-        db.session.execute(
-            select(Company.stage, func.count()).where(live_companies()).group_by(Company.stage)
-        ).all()
-    )
+    counted = counts.by(0)
     order = list(PIPELINE) + [stage for stage in Stage if stage not in PIPELINE]
-    return [Count(stage.value, stage.label, counted.get(stage, 0)) for stage in order]
+    return [Count(stage.value, stage.label, counted[stage]) for stage in order]
 
 
 @dataclass(frozen=True)
@@ -77,23 +97,18 @@ def new_leads_per_month(today: date, months: int = MONTHS_SHOWN) -> list[Month]:
     return [Month(year, month, counted.get((year, month), 0)) for year, month in shown]
 
 
-def leads_by_country(limit: int = TOP_ROWS) -> list[Count]:
-    rows = db.session.execute(
-        select(Company.country, func.count().label("count"))
-        .where(live_companies())
-        .group_by(Company.country)
-        .order_by(func.count().desc(), Company.country)
-        .limit(limit)
-    )
-    return [Count(country or "", country or "", count) for country, count in rows]
+def leads_by_country(counts: LeadCounts, limit: int = TOP_ROWS) -> list[Count]:
+    """The countries with the most live leads, leads without a country among them."""
+    ranked = sorted(counts.by(2).items(), key=lambda item: (-item[1], item[0] or ""))
+    return [Count(country or "", country or "", count) for country, count in ranked[:limit]]
 
 
 def leads_by_need(limit: int = TOP_ROWS) -> list[Count]:
     rows = db.session.execute(
         select(Capability, func.count())
         .join(company_needs, company_needs.c.capability_id == Capability.id)
-        .join(Company, Company.id == company_needs.c.company_id)
-        .where(live_companies())
+        # Archived leads are few: leaving them out beats joining every live one.
+        .where(company_needs.c.company_id.not_in(select(Company.id).where(~live_companies())))
         .group_by(Capability.id)
         .order_by(func.count().desc(), Capability.slug)
         .limit(limit)
@@ -101,13 +116,9 @@ def leads_by_need(limit: int = TOP_ROWS) -> list[Count]:
     return [Count(need.slug, need.label, count) for need, count in rows]
 
 
-def leads_by_source() -> list[Count]:
-    counted = dict(
-        db.session.execute(
-            select(Company.source, func.count()).where(live_companies()).group_by(Company.source)
-        ).all()
-    )
-    return [Count(source.value, source.label, counted.get(source, 0)) for source in LeadSource]
+def leads_by_source(counts: LeadCounts) -> list[Count]:
+    counted = counts.by(1)
+    return [Count(source.value, source.label, counted[source]) for source in LeadSource]
 
 
 def tasks_due(owner_id: int, today: date, limit: int = TASKS_SHOWN) -> list[FollowUpTask]:
