@@ -131,3 +131,17 @@ def test_the_staff_event_page_links_to_its_attribution(
 
 def test_an_unknown_event_has_no_attribution(staff_client: FlaskClient) -> None:
     assert staff_client.get("/reports/events/999999").status_code == 404
+
+
+def test_a_long_list_of_companies_shows_the_first_fifty_and_how_many_more(
+    create_event: Callable[..., Event],
+    insert_company: Callable[..., Company],
+    insert_registration: Callable[..., Registration],
+    staff_client: FlaskClient,
+) -> None:
+    event = create_event()
+    for number in range(53):
+        insert_registration(event, company=insert_company(name=f"Member {number:02d}"))
+    page = staff_client.get(f"/reports/events/{event.id}").text
+    assert "Member 49" in page and "Member 50" not in page
+    assert "and 3 more" in page
