@@ -42,6 +42,7 @@ from crm.privacy import routes as privacy_routes
 from crm.problems import error_description, error_name, is_api_request, problem, refusal_problem
 from crm.refusals import Conflict, Refusals, Refused
 from crm.reminders import cli as reminders_cli
+from crm.reports import routes as reports_routes
 from crm.routing import DatabaseIdConverter, refuse_nul_characters
 from crm.seed import cli as seed_cli
 from crm.sites import routes as sites_routes
@@ -90,6 +91,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(sites_routes.blueprint)
     app.register_blueprint(calendar_routes.blueprint)
     app.register_blueprint(outbox_routes.blueprint)
+    app.register_blueprint(reports_routes.blueprint)
     app.cli.add_command(mail_cli.mail)
     app.cli.add_command(reminders_cli.reminders)
     app.cli.add_command(worker)

@@ -96,6 +96,9 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/login", "POST"): Expected(401, 302, 302, 302),
     ("/logout", "POST"): Expected(302, 302, 302, 302),
     ("/dashboard", "GET"): Expected(302, 200, 200, 200),
+    ("/reports/events/<int:event_id>", "GET"): Expected(302, 200, 200, 200),
+    ("/reports/wins", "GET"): Expected(302, 200, 200, 200),
+    ("/reports/wins.csv", "GET"): Expected(302, 200, 200, 200),
     ("/account", "GET"): Expected(302, 200, 200, 200),
     ("/account", "POST"): Expected(302, 302, 302, 302),
     ("/account/password", "POST"): Expected(302, 422, 422, 422),
@@ -1098,6 +1101,14 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
     ("/staff/events/<int:event_id>", "GET", "every event"): (
         Expected(None, 200, 200, None),
         every("event_id", Event.id),
+    ),
+    ("/reports/events/<int:event_id>", "GET", "every event"): (
+        Expected(None, 200, None, None),
+        every("event_id", Event.id),
+    ),
+    ("/reports/events/<int:event_id>", "GET", "no such event"): (
+        Expected(302, 404, 404, 404),
+        missing("event_id"),
     ),
     ("/staff/events/<int:event_id>/edit", "GET", "every event"): (
         Expected(None, None, 200, None),

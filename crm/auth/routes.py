@@ -36,13 +36,13 @@ def safe_next(target: str | None) -> str:
         and not urlsplit(target).netloc
     ):
         return target
-    return url_for("auth.dashboard")
+    return url_for("reports.dashboard")
 
 
 @blueprint.get("/")
 def index() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        return redirect(url_for("auth.dashboard"))
+        return redirect(url_for("reports.dashboard"))
     return redirect(url_for("auth.login"))
 
 
@@ -50,7 +50,7 @@ def index() -> ResponseReturnValue:
 @limiter.limit(login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        return redirect(url_for("auth.dashboard"))
+        return redirect(url_for("reports.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "", get_remote_address())
@@ -111,9 +111,3 @@ def change_own_password() -> ResponseReturnValue:
 def account_page(form: AccountForm, password_form: PasswordChangeForm, status: int) -> Response:
     page = render_template("auth/account.html", form=form, password_form=password_form)
     return Response(page, status)
-
-
-@blueprint.get("/dashboard")
-@login_required
-def dashboard() -> ResponseReturnValue:
-    return render_template("auth/dashboard.html")

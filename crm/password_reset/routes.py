@@ -18,7 +18,7 @@ blueprint = Blueprint("password_reset", __name__, url_prefix="/password")
 def forgot() -> ResponseReturnValue:
     """Ask for a link by mail; every address gets the same answer."""
     if current_user.is_authenticated:
-        return redirect(url_for("auth.dashboard"))
+        return redirect(url_for("reports.dashboard"))
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         request_reset(form.email.data or "")
