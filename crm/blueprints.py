@@ -28,6 +28,7 @@ from crm.events import routes as event_routes
 from crm.events import staff_routes as event_staff_routes
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
+from crm.leads import roadmap_routes  # noqa: F401  (its views hang on the leads blueprint)
 from crm.leads import routes as leads_routes
 from crm.leads.signals import stage_moved, stage_requested
 from crm.leads.timeline import record_sent_mail

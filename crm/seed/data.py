@@ -561,3 +561,22 @@ DEMO_DRAFT_EVENT = {
     "description_en": "A fictional event still being planned: not public yet.",
     "description_de": "Eine erfundene Veranstaltung, die noch geplant wird: noch nicht öffentlich.",
 }
+
+# What a radiopharmacy settling in Saxony usually needs; seeded into an empty roadmap template,
+# which admins change afterwards: (title, authority).
+ROADMAP_TEMPLATE = [
+    ("Building permit (Baugenehmigung)", "Untere Bauaufsichtsbehörde (Landkreis / Stadt)"),
+    ("Environmental and emission permit (BImSchG)", "Landesdirektion Sachsen"),
+    (
+        "Radiation-protection licence (§ 12 StrlSchG)",
+        "Sächsisches Staatsministerium für Energie, Klimaschutz, Umwelt und Landwirtschaft",
+    ),
+    (
+        "GMP manufacturing authorisation (§ 13 AMG)",
+        "Landesdirektion Sachsen, Arzneimittelüberwachung",
+    ),
+    (
+        "Licence to transport radioactive material (§ 27 StrlSchG)",
+        "Bundesamt für die Sicherheit der nuklearen Entsorgung (BASE)",
+    ),
+]

@@ -90,7 +90,7 @@ def test_seeding_twice_changes_nothing(app: Flask) -> None:
         db.session.scalar(select(func.count()).select_from(m)) for m in (Partner, Event, Company)
     ]
     assert again == counts == [9, 7, 6]
-    assert "0 partners added, 0 events added, 0 demo records added" in output
+    assert "0 partners added, 0 events added, 0 roadmap steps added, 0 demo records added" in output
 
 
 def test_demo_data_is_labelled_and_the_sample_event_lies_ahead(app: Flask) -> None:
