@@ -9,6 +9,7 @@ from werkzeug import exceptions as http
 from werkzeug.exceptions import HTTPException
 
 from crm import health, i18n
+from crm.aftercare import routes as aftercare_routes
 from crm.api import companies as api_companies
 from crm.api import events as api_events
 from crm.api import partner_links as api_partner_links
@@ -82,6 +83,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_cli.seed)
     app.cli.add_command(privacy_cli.privacy)
     app.register_blueprint(leads_routes.blueprint)
+    app.register_blueprint(aftercare_routes.blueprint)
     app.cli.add_command(leads_cli.leads)
     app.cli.add_command(leads_cli.digest)
     app.register_blueprint(partners_routes.blueprint)

@@ -114,6 +114,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     # --- leads
     ("/leads/", "GET"): Expected(302, 200, 200, 200),
     ("/leads/board", "GET"): Expected(302, 200, 200, 200),
+    ("/leads/aftercare", "GET"): Expected(302, 200, 200, 200),
     ("/leads/export.csv", "GET"): Expected(302, 200, 200, 200),
     ("/leads/new", "GET"): Expected(302, 403, 200, 200),
     ("/leads/new", "POST"): Expected(302, 403, 422, 422),

@@ -65,6 +65,7 @@ class CompanyForm(FlaskForm):
     estimated_landing_on = DateField(_l("Estimated landing date"), [Optional()])
     actual_landing_on = DateField(_l("Actual landing date"), [Optional()])
     competing_locations = TextAreaField(_l("Competing locations"))
+    expansion_plans = TextAreaField(_l("Expansion plans"))
     site_area_m2 = IntegerField(_l("Site area (m²)"), [Optional()])
     needs_office = BooleanField(_l("Office"))
     needs_lab = BooleanField(_l("Laboratory"))
@@ -86,6 +87,7 @@ class CompanyForm(FlaskForm):
         values["name"] = values["name"] or ""
         values["description"] = values["description"] or ""
         values["competing_locations"] = values["competing_locations"] or ""
+        values["expansion_plans"] = values["expansion_plans"] or ""
         values["source"] = LeadSource[values["source"]]
         values["investment_type"] = (
             InvestmentType[values["investment_type"]] if values["investment_type"] else None

@@ -17,7 +17,7 @@ from crm.auth.models import Role, User
 from crm.config import ConfigurationError
 from crm.extensions import db
 from crm.leads.digest import queue_due_digests_now
-from crm.leads.models import Company, FollowUpTask
+from crm.leads.models import Company, FollowUpTask, Stage
 from crm.leads.roadmap import RoadmapStep, StepStatus, update_step
 from crm.leads.services import complete_task
 from crm.mail.models import OutboxMessage, OutboxStatus
@@ -244,6 +244,7 @@ def test_the_digest_lists_overdue_tasks_first_and_matches_its_snapshot(
     language: str,
     create_user: Callable[..., User],
     create_company: Callable[..., Company],
+    insert_company: Callable[..., Company],
     create_task: CreateTask,
     clock: Callable[[str], None],
 ) -> None:
@@ -255,6 +256,7 @@ def test_the_digest_lists_overdue_tasks_first_and_matches_its_snapshot(
     create_task(owner, date(2025, 10, 14), title="Call about the GMP lab", company=isotopia)
     create_task(owner, date(2025, 10, 20), title="Book the cyclotron tour", company=rotop)
     overdue_step(owner, isotopia, "Radiation-protection licence (StrlSchG)", date(2025, 10, 17))
+    insert_company(name="Landed Tracers GmbH", stage=Stage.landed, owner_id=owner.id)
     clock(AT_THE_HOUR)
 
     queue_due_digests_now()
