@@ -10,8 +10,14 @@ from crm.auth.models import User
 from crm.extensions import db
 from crm.leads.models import Activity, ActivityKind, Company, Stage
 
-# Entries that are no contact with the company: the system's own notes on the timeline.
-NOT_CONTACT = (ActivityKind.system,)
+# What counts as contact: staff in touch with the company's people. Notes, registrations for
+# events, automatic mail and the system's entries on the timeline do not.
+CONTACT_KINDS = (
+    ActivityKind.call,
+    ActivityKind.meeting,
+    ActivityKind.email,
+    ActivityKind.site_visit,
+)
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ def landed_companies(now: datetime, owner: User | None = None) -> list[Aftercare
     """The landed companies (of ``owner``, if given) by name, each with its last contact."""
     last_contact = (
         select(Activity.company_id, func.max(Activity.occurred_at).label("at"))
-        .where(Activity.kind.not_in(NOT_CONTACT))
+        .where(Activity.kind.in_(CONTACT_KINDS))
         .group_by(Activity.company_id)
         .subquery()
     )

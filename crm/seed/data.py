@@ -277,6 +277,15 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
         "needs_hot_cells": True,
         "needs_controlled_area": True,
         "journey": [("qualified", 120, ""), ("active", 75, ""), ("site_visit", 20, "")],
+        # The template's steps in order: (status, planned in days, done days ago); the second is
+        # overdue.
+        "roadmap": [
+            ("granted", -40, 12),
+            ("in_progress", -5, None),
+            ("open", 45, None),
+            ("open", 90, None),
+            ("not_needed", None, 3),
+        ],
         "contacts": [("Astrid Lindqvist", "astrid.lindqvist", "CEO", "en")],
         "activities": [
             ("call", 118, "First call: a second production site for Lu-177 products", ""),
@@ -358,6 +367,8 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
             ("landed", 90, ""),
         ],
         "verified": "Trade register entry HRB 99999 (fictional)",
+        "expansion_plans": "Demo: a second hot-cell line for Ac-225 products from 2027, "
+        "about 600 m² more.",
         "contacts": [("Haruto Sato", "h.sato", "Managing director", "en")],
         "activities": [("meeting", 200, "Decision meeting in Osaka", "")],
         "tasks": [],

@@ -93,10 +93,12 @@ def test_a_landed_company_not_contacted_for_the_set_days_is_in_its_owners_digest
     assert "Recently Called KG" not in message.text_body
 
 
-def test_system_entries_are_no_contact(
+def test_notes_registrations_and_system_entries_are_no_contact(
     landed: Callable[..., Company], clock: Callable[[str], None]
 ) -> None:
     company = landed("Quiet Isotopes GmbH", "2025-01-02T10:00:00")
+    for kind in (ActivityKind.note, ActivityKind.registration, ActivityKind.mail_sent):
+        record_activity(company, kind, "Not a contact", occurred_at=moment("2025-10-20T10:00:00"))
     record_activity(
         company, ActivityKind.system, "Landing verified", occurred_at=moment(AT_THE_HOUR[:19])
     )
