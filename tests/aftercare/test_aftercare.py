@@ -21,6 +21,8 @@ from crm.leads.timeline import record_activity
 from crm.mail.models import OutboxMessage
 from crm.sites.models import Site, SiteStatus
 from crm.sites.services import change_status
+from tests.helpers import submit_form
+from tests.leads.test_companies import NEW_COMPANY
 
 AT_THE_HOUR = "2025-10-21T05:00:00+00:00"  # 07:00 in Dresden
 
@@ -141,3 +143,32 @@ def test_a_contact_interval_out_of_range_is_refused_at_start(
 
     with pytest.raises(ConfigurationError, match="AFTERCARE_CONTACT_DAYS"):
         create_app(app_config | {"AFTERCARE_CONTACT_DAYS": days})
+
+
+def test_staff_record_expansion_plans_on_the_company_form(
+    staff_client: FlaskClient, company: Company
+) -> None:
+    response = submit_form(
+        staff_client,
+        f"/leads/{company.id}/edit",
+        NEW_COMPANY | {"version": "1", "expansion_plans": "A second cyclotron bunker in 2028"},
+    )
+
+    assert response.status_code == 302, response.text
+    db.session.refresh(company)
+    assert company.expansion_plans == "A second cyclotron bunker in 2028"
+    assert "A second cyclotron bunker in 2028" in staff_client.get(f"/leads/{company.id}").text
+
+
+def test_expansion_plans_longer_than_the_limit_are_refused(
+    staff_client: FlaskClient, company: Company
+) -> None:
+    response = submit_form(
+        staff_client,
+        f"/leads/{company.id}/edit",
+        NEW_COMPANY | {"version": "1", "expansion_plans": "x" * 10_001},
+    )
+
+    assert response.status_code == 422
+    db.session.refresh(company)
+    assert company.expansion_plans == ""
