@@ -9,6 +9,7 @@ from werkzeug import exceptions as http
 from werkzeug.exceptions import HTTPException
 
 from crm import health, i18n
+from crm.aftercare import routes as aftercare_routes
 from crm.api import companies as api_companies
 from crm.api import events as api_events
 from crm.api import partner_links as api_partner_links
@@ -28,6 +29,7 @@ from crm.events import routes as event_routes
 from crm.events import staff_routes as event_staff_routes
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
+from crm.leads import roadmap_routes  # noqa: F401  (its views hang on the leads blueprint)
 from crm.leads import routes as leads_routes
 from crm.leads.signals import stage_moved, stage_requested
 from crm.leads.timeline import record_sent_mail
@@ -84,6 +86,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_cli.seed)
     app.cli.add_command(privacy_cli.privacy)
     app.register_blueprint(leads_routes.blueprint)
+    app.register_blueprint(aftercare_routes.blueprint)
     app.cli.add_command(leads_cli.leads)
     app.cli.add_command(leads_cli.digest)
     app.register_blueprint(partners_routes.blueprint)

@@ -36,6 +36,7 @@ ENVIRONMENT_KEYS = {
     "ORGANISER_NAME": str,
     "ORGANISER_EMAIL": str,
     "DIGEST_LOCAL_HOUR": int,
+    "AFTERCARE_CONTACT_DAYS": int,
     "DIGEST_TIMEZONE": str,
     "LOGIN_RATE_LIMIT": str,
     "PASSWORD_RESET_RATE_LIMIT": str,
@@ -78,6 +79,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAIL_RETRY_BASE_SECONDS": 60,
         "REMINDER_LOCAL_HOUR": 9,
         "DIGEST_LOCAL_HOUR": 7,
+        # A landed company not contacted for this many days is due in its owner's digest.
+        "AFTERCARE_CONTACT_DAYS": 180,
         "DIGEST_TIMEZONE": "Europe/Berlin",
         "WORKER_INTERVAL_SECONDS": 30,
         "ALLOW_FILE_MAIL_IN_PRODUCTION": False,
@@ -179,6 +182,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         )
     if app.config["DIGEST_LOCAL_HOUR"] not in range(24):
         raise ConfigurationError("DIGEST_LOCAL_HOUR must be an hour from 0 to 23.")
+    if not 1 <= app.config["AFTERCARE_CONTACT_DAYS"] <= 3650:
+        raise ConfigurationError("AFTERCARE_CONTACT_DAYS must be a number of days from 1 to 3650.")
     try:
         ZoneInfo(app.config["DIGEST_TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as error:

@@ -6,6 +6,7 @@ def import_all() -> None:
     import crm.auth.models
     import crm.events.models
     import crm.leads.models
+    import crm.leads.roadmap
     import crm.mail.models
     import crm.partners.models
     import crm.password_reset.models

@@ -39,6 +39,7 @@ from crm.events.planning import EventDetails, save_event
 from crm.events.services import RegistrationDetails
 from crm.events.tokens import SALT, manage_token, revoke_manage_links
 from crm.extensions import db
+from crm.leads import roadmap
 from crm.leads import services as leads
 from crm.leads.models import ActivityKind, Company, Stage
 from crm.leads.names import normalise_company_name
@@ -124,6 +125,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     # --- leads
     ("/leads/", "GET"): Expected(302, 200, 200, 200),
     ("/leads/board", "GET"): Expected(302, 200, 200, 200),
+    ("/leads/aftercare", "GET"): Expected(302, 200, 200, 200),
     ("/leads/export.csv", "GET"): Expected(302, 200, 200, 200),
     ("/leads/new", "GET"): Expected(302, 403, 200, 200),
     ("/leads/new", "POST"): Expected(302, 403, 422, 422),
@@ -131,6 +133,12 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/leads/import", "POST"): Expected(302, 403, 200, 200),
     ("/leads/tasks", "GET"): Expected(302, 403, 200, 200),
     ("/leads/tasks/<int:task_id>/done", "POST"): Expected(302, 403, 302, 302),
+    ("/leads/<int:company_id>/roadmap", "POST"): Expected(302, 403, 302, 302),
+    ("/leads/roadmap-steps/<int:step_id>", "POST"): Expected(302, 403, 302, 302),
+    ("/leads/roadmap-template", "GET"): Expected(302, 403, 403, 200),
+    ("/leads/roadmap-template", "POST"): Expected(302, 403, 403, 302),
+    ("/leads/roadmap-template/<int:step_id>", "POST"): Expected(302, 403, 403, 302),
+    ("/leads/roadmap-template/<int:step_id>/delete", "POST"): Expected(302, 403, 403, 302),
     ("/leads/<int:company_id>", "GET"): Expected(302, 200, 200, 200),
     ("/leads/<int:company_id>/edit", "GET"): Expected(302, 403, 200, 200),
     ("/leads/<int:company_id>/edit", "POST"): Expected(302, 403, 302, 302),
@@ -288,6 +296,10 @@ class World:
     contact_id: int
     stranger_contact_id: int  # a contact of another company
     task_id: int
+    roadmap_step_id: int  # a step of company_id's roadmap
+    roadmap_lead_ids: dict[str, int]  # a lead without a roadmap for each caller to start one
+    template_step_id: int  # edited by the admin
+    doomed_template_step_id: int  # removed by the admin
     duplicate_ids: dict[str, int]  # per caller, a duplicate that caller merges
     doomed_company_id: int  # deleted by the admin, through a page
     api_doomed_company_id: int  # deleted by the admin, through the API
@@ -573,6 +585,10 @@ def build_world(users: dict[str, User], clock: Callable[[str], None]) -> World:
     api_doomed_company = leads.create_company({"name": "Doomed API Lead"}, by=staff)
     # Merged only now: SQLite gives the id of a deleted newest row to the next row.
     leads.merge_companies(company, duplicate, by=staff)
+    roadmap_step = roadmap.start_roadmap(company, by=staff)[0]
+    roadmap_leads = {caller: raw_lead(f"Roadmap Lead of the {caller}").id for caller in CALLERS}
+    template_step = roadmap.template_steps()[0]
+    doomed_template_step = roadmap.save_template_step(None, "Doomed permit", "", 900)
 
     # Events: timed and full with a waiting list, all-day, drafts, cancelled, past, doomed.
     timed = new_event(
@@ -683,6 +699,10 @@ def build_world(users: dict[str, User], clock: Callable[[str], None]) -> World:
         contact_id=contact.id,
         stranger_contact_id=stranger_contact.id,
         task_id=task.id,
+        roadmap_step_id=roadmap_step.id,
+        roadmap_lead_ids=roadmap_leads,
+        template_step_id=template_step.id,
+        doomed_template_step_id=doomed_template_step.id,
         duplicate_ids=duplicates,
         doomed_company_id=doomed_company.id,
         api_doomed_company_id=api_doomed_company.id,
@@ -772,6 +792,7 @@ def default_values(world: World, rule: str, caller: str) -> dict[str, Any]:
         "company_id": world.company_id,
         "contact_id": world.contact_id,
         "task_id": world.task_id,
+        "step_id": world.roadmap_step_id,
         "partner_id": world.accept_partner_id,
         "link_id": world.status_link_id,
         "capability_id": world.capability_id,
@@ -886,6 +907,28 @@ def bearer(token: Callable[[World], str]) -> Builder:
 
 
 HOW_TO_ASK: dict[tuple[str, str], Ask] = {
+    ("/leads/<int:company_id>/roadmap", "POST"): Ask(
+        values=lambda w, c: {"company_id": w.roadmap_lead_ids[c]}
+    ),
+    ("/leads/roadmap-steps/<int:step_id>", "POST"): Ask(
+        form=lambda w, c: {
+            f"step-{w.roadmap_step_id}-status": "in_progress",
+            f"step-{w.roadmap_step_id}-planned_on": "2026-04-01",
+        }
+    ),
+    ("/leads/roadmap-template", "POST"): Ask(
+        form=lambda w, c: {"new-title": f"Permit asked for by the {c}", "new-position": "500"}
+    ),
+    ("/leads/roadmap-template/<int:step_id>", "POST"): Ask(
+        values=lambda w, c: {"step_id": w.template_step_id},
+        form=lambda w, c: {
+            f"template-{w.template_step_id}-title": "Building permit",
+            f"template-{w.template_step_id}-position": "10",
+        },
+    ),
+    ("/leads/roadmap-template/<int:step_id>/delete", "POST"): Ask(
+        values=lambda w, c: {"step_id": w.doomed_template_step_id}
+    ),
     ("/login", "POST"): Ask(form=lambda w, c: {"email": "nobody@wfs.example", "password": "x"}),
     ("/admin/users/<int:user_id>/unlock", "POST"): Ask(
         values=lambda w, c: {
@@ -1200,6 +1243,31 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
     ("/leads/tasks/<int:task_id>/done", "POST", "no such task"): (
         Expected(302, 403, 404, 404),
         missing("task_id"),
+    ),
+    ("/leads/<int:company_id>/roadmap", "POST", "a lead with a roadmap"): (
+        Expected(302, 403, 303, 303),
+        Ask(),
+    ),
+    ("/leads/roadmap-steps/<int:step_id>", "POST", "no such step"): (
+        Expected(302, 403, 404, 404),
+        missing("step_id"),
+    ),
+    ("/leads/roadmap-steps/<int:step_id>", "POST", "a done date on an open step"): (
+        Expected(302, 403, 422, 422),
+        Ask(
+            form=lambda w, c: {
+                f"step-{w.roadmap_step_id}-status": "open",
+                f"step-{w.roadmap_step_id}-done_on": "2026-02-01",
+            }
+        ),
+    ),
+    ("/leads/roadmap-template", "POST", "a step without a title"): (
+        Expected(302, 403, 403, 422),
+        Ask(form=lambda w, c: {"new-title": ""}),
+    ),
+    ("/leads/roadmap-template/<int:step_id>/delete", "POST", "no such step"): (
+        Expected(302, 403, 403, 404),
+        missing("step_id"),
     ),
     ("/companies/<int:company_id>/partners/<int:partner_id>/accept", "POST", "no such partner"): (
         Expected(302, 403, 404, 404),

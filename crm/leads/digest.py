@@ -1,5 +1,5 @@
 """The staff digest: each morning, a mail to every staff member with their overdue and today's
-follow-up tasks.
+follow-up tasks, their overdue roadmap steps and the landed companies they are due to contact.
 
 The digest belongs to the leads package because it is a view of the follow-up tasks; the mail
 package only carries it. Nothing is stored ahead: the outbox key
@@ -20,7 +20,9 @@ from crm.auth.models import Role, User
 from crm.db import utcnow
 from crm.extensions import db
 from crm.i18n import day as written_day
+from crm.leads.aftercare import Aftercare, aftercare_due_of
 from crm.leads.models import Company, FollowUpTask
+from crm.leads.roadmap import RoadmapStep, overdue_steps_of
 from crm.leads.services import open_tasks_of
 from crm.mail.models import OutboxMessage
 from crm.mail.outbox import queue_mail
@@ -34,6 +36,8 @@ class Digest:
     day: date
     overdue: list[FollowUpTask]
     due_today: list[FollowUpTask]
+    overdue_steps: list[RoadmapStep]
+    aftercare_due: list[Aftercare]
 
     @property
     def key(self) -> str:
@@ -46,15 +50,19 @@ class Digest:
             _(
                 "Your follow-ups on %(day)s: %(overdue)d overdue, %(today)d due today",
                 day=written_day(self.day, "long"),
-                overdue=len(self.overdue),
+                overdue=self.overdue_count,
                 today=len(self.due_today),
             )
         )
 
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue) + len(self.overdue_steps)
+
     def __str__(self) -> str:
         return (
             f"{self.key} ({self.recipient.email}: "
-            f"{len(self.overdue)} overdue, {len(self.due_today)} due today)"
+            f"{self.overdue_count} overdue, {len(self.due_today)} due today)"
         )
 
 
@@ -80,16 +88,21 @@ def company_url(company: Company) -> str:
     return public_url("leads.show", company_id=company.id)
 
 
-def digest_for(recipient: User, day: date) -> Digest | None:
-    """The recipient's digest for ``day``, or None when nothing is overdue or due that day."""
+def digest_for(recipient: User, day: date, now: datetime | None = None) -> Digest | None:
+    """The recipient's digest for ``day`` (written at ``now``), or None when nothing is overdue
+    or due that day."""
     tasks = [task for task in open_tasks_of(recipient) if task.due_on <= day]
-    if not tasks:
+    steps = overdue_steps_of(recipient, day)
+    aftercare = aftercare_due_of(recipient, now or utcnow())
+    if not tasks and not steps and not aftercare:
         return None
     return Digest(
         recipient,
         day,
         overdue=[task for task in tasks if task.due_on < day],
         due_today=[task for task in tasks if task.due_on == day],
+        overdue_steps=steps,
+        aftercare_due=aftercare,
     )
 
 
@@ -111,7 +124,7 @@ def due_digests(now: datetime) -> list[Digest]:
         )
     )
     digests = (
-        digest_for(recipient, day)
+        digest_for(recipient, day, now)
         for recipient in recipients
         if digest_key(recipient.id, day) not in queued
     )

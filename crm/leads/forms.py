@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired, Optional
 
 from crm.forms import SHOWN_REQUIRED, GroupedCheckboxesField
 from crm.leads.models import ActivityKind, InvestmentType, LeadSource, Stage
+from crm.leads.roadmap import RoadmapStep, StepStatus
 from crm.leads.services import STAFF_ACTIVITY_KINDS
 from crm.vocabulary.places import LANGUAGE_NAMES, LANGUAGES
 
@@ -64,6 +65,7 @@ class CompanyForm(FlaskForm):
     estimated_landing_on = DateField(_l("Estimated landing date"), [Optional()])
     actual_landing_on = DateField(_l("Actual landing date"), [Optional()])
     competing_locations = TextAreaField(_l("Competing locations"))
+    expansion_plans = TextAreaField(_l("Expansion plans"))
     site_area_m2 = IntegerField(_l("Site area (m²)"), [Optional()])
     needs_office = BooleanField(_l("Office"))
     needs_lab = BooleanField(_l("Laboratory"))
@@ -85,6 +87,7 @@ class CompanyForm(FlaskForm):
         values["name"] = values["name"] or ""
         values["description"] = values["description"] or ""
         values["competing_locations"] = values["competing_locations"] or ""
+        values["expansion_plans"] = values["expansion_plans"] or ""
         values["source"] = LeadSource[values["source"]]
         values["investment_type"] = (
             InvestmentType[values["investment_type"]] if values["investment_type"] else None
@@ -160,3 +163,60 @@ class ImportForm(FlaskForm):
     )
     import_valid_rows = BooleanField(_l("Import the valid rows even if some rows have errors"))
     dry_run = BooleanField(_l("Only check the file, import nothing"))
+
+
+class PrefixedForm(FlaskForm):
+    """A form shown many times on one page, each with its own prefix. Its posts are guarded by
+    the application-wide CSRF check (``crm.extensions.csrf``), which reads the page's plain
+    ``csrf_token`` field, rather than by a token carrying the prefix."""
+
+    class Meta:
+        csrf = False
+
+
+class RoadmapStepForm(PrefixedForm):
+    """One step of a lead's roadmap; each step's form has its own prefix on the lead page."""
+
+    status = SelectField(_l("Status"), choices=enum_choices(StepStatus))
+    owner_id = SelectField(_l("Owner"), choices=[], default="", validate_choice=False)
+    planned_on = DateField(_l("Planned on"), [Optional()])
+    done_on = DateField(_l("Done on"), [Optional()])
+
+    def validate_owner_id(self, field: SelectField) -> None:
+        parse_owner(field)
+
+    def owner(self) -> int | None:
+        return int(self.owner_id.data) if self.owner_id.data else None
+
+    def chosen_status(self) -> StepStatus:
+        return StepStatus[self.status.data]
+
+
+def step_prefix(step: RoadmapStep) -> str:
+    return f"step-{step.id}"
+
+
+def roadmap_step_form(
+    step: RoadmapStep, owners: list[SelectChoice], failed: RoadmapStepForm | None = None
+) -> RoadmapStepForm:
+    """The step's form as stored, or as it was sent when it was refused."""
+    if failed is not None and failed._prefix == step_prefix(step) + "-":
+        return failed
+    form = RoadmapStepForm(
+        formdata=None,
+        prefix=step_prefix(step),
+        data={
+            "status": step.status.name,
+            "owner_id": str(step.owner_id or ""),
+            "planned_on": step.planned_on,
+            "done_on": step.done_on,
+        },
+    )
+    form.owner_id.choices = owners
+    return form
+
+
+class TemplateStepForm(PrefixedForm):
+    title = StringField(_l("Step"), [SHOWN_REQUIRED])
+    authority = StringField(_l("Authority"))
+    position = IntegerField(_l("Position"), [Optional()])

@@ -161,6 +161,8 @@ class Company(Model):
     estimated_landing_on: Mapped[date | None]
     actual_landing_on: Mapped[date | None]
     competing_locations: Mapped[str] = mapped_column(Text, default="")
+    # Aftercare: what a landed company plans next at its site.
+    expansion_plans: Mapped[str] = mapped_column(Text, default="")
 
     # What the company needs on site.
     site_area_m2: Mapped[int | None]

@@ -37,9 +37,11 @@ from crm.leads.forms import (
     MergeForm,
     StageForm,
     TaskForm,
+    roadmap_step_form,
 )
 from crm.leads.listing import PAGE_SIZES, CompanyFilters, company_page
 from crm.leads.models import Company, FollowUpTask, LeadSource, Stage
+from crm.leads.roadmap import overdue_steps_of, roadmap_of
 from crm.refusals import Refusals, Refused
 from crm.routing import accepts_uploads
 from crm.vocabulary.groups import grouped_choices
@@ -153,18 +155,24 @@ def show(company_id: int) -> ResponseReturnValue:
 
 
 def render_company(company: Company, status: int = 200, **forms: Any) -> ResponseReturnValue:
-    """The company page with its timeline, stage history, contacts, tasks and action forms."""
+    """The company page with its timeline, stage history, contacts, tasks, roadmap and action
+    forms."""
+    owners = staff_choices(_("Nobody"))
     task_form = forms.pop("task_form", None) or TaskForm()
-    task_form.owner_id.choices = staff_choices(_("Nobody"))
+    task_form.owner_id.choices = owners
     if not task_form.is_submitted():
         task_form.owner_id.data = str(current_user.id)
     activities = db.session.scalars(services.timeline_of(company)).all()
     tasks = db.session.scalars(services.tasks_of(company)).all()
+    steps = roadmap_of(company)
+    failed_step_form = forms.pop("step_form", None)
     return render_template(
         "leads/show.html",
         company=company,
         activities=activities,
         tasks=tasks,
+        roadmap=steps,
+        step_forms={step.id: roadmap_step_form(step, owners, failed_step_form) for step in steps},
         time_in_stages=services.time_in_stages(company),
         allowed_stages=services.allowed_moves(company),
         today=services.office_today(),
@@ -328,6 +336,7 @@ def my_tasks() -> ResponseReturnValue:
     return render_template(
         "leads/tasks.html",
         tasks=services.open_tasks_of(current_user),
+        overdue_steps=overdue_steps_of(current_user, services.office_today()),
         today=services.office_today(),
     )
 

@@ -70,6 +70,7 @@ EDITABLE_FIELDS = frozenset(
         "estimated_landing_on",
         "actual_landing_on",
         "competing_locations",
+        "expansion_plans",
         "site_area_m2",
         "needs_office",
         "needs_lab",
@@ -89,6 +90,7 @@ TEXT_LIMITS = {
     "sector": 120,
     "description": 10_000,
     "competing_locations": 2000,
+    "expansion_plans": 10_000,
 }
 NUMBER_LIMITS = {
     "new_jobs": MAX_COUNT,
@@ -243,7 +245,9 @@ def create_company(
     refuse_any(company_refusals(details))
     if not allow_duplicates and (matches := possible_duplicates(details)):
         raise PossibleDuplicates(matches)
-    company = Company(stage=stage, is_demo=is_demo, description="", competing_locations="")
+    company = Company(
+        stage=stage, is_demo=is_demo, description="", competing_locations="", expansion_plans=""
+    )
     apply_details(company, details)
     company.needs = list(needs)
     db.session.add(company)

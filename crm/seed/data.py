@@ -277,6 +277,15 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
         "needs_hot_cells": True,
         "needs_controlled_area": True,
         "journey": [("qualified", 120, ""), ("active", 75, ""), ("site_visit", 20, "")],
+        # The template's steps in order: (status, planned in days, done days ago); the second is
+        # overdue.
+        "roadmap": [
+            ("granted", -40, 12),
+            ("in_progress", -5, None),
+            ("open", 45, None),
+            ("open", 90, None),
+            ("not_needed", None, 3),
+        ],
         "contacts": [("Astrid Lindqvist", "astrid.lindqvist", "CEO", "en")],
         "activities": [
             ("call", 118, "First call: a second production site for Lu-177 products", ""),
@@ -358,6 +367,8 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
             ("landed", 90, ""),
         ],
         "verified": "Trade register entry HRB 99999 (fictional)",
+        "expansion_plans": "Demo: a second hot-cell line for Ac-225 products from 2027, "
+        "about 600 m² more.",
         "contacts": [("Haruto Sato", "h.sato", "Managing director", "en")],
         "activities": [("meeting", 200, "Decision meeting in Osaka", "")],
         "tasks": [],
@@ -561,3 +572,22 @@ DEMO_DRAFT_EVENT = {
     "description_en": "A fictional event still being planned: not public yet.",
     "description_de": "Eine erfundene Veranstaltung, die noch geplant wird: noch nicht öffentlich.",
 }
+
+# What a radiopharmacy settling in Saxony usually needs; seeded into an empty roadmap template,
+# which admins change afterwards: (title, authority).
+ROADMAP_TEMPLATE = [
+    ("Building permit (Baugenehmigung)", "Untere Bauaufsichtsbehörde (Landkreis / Stadt)"),
+    ("Environmental and emission permit (BImSchG)", "Landesdirektion Sachsen"),
+    (
+        "Radiation-protection licence (§ 12 StrlSchG)",
+        "Sächsisches Staatsministerium für Energie, Klimaschutz, Umwelt und Landwirtschaft",
+    ),
+    (
+        "GMP manufacturing authorisation (§ 13 AMG)",
+        "Landesdirektion Sachsen, Arzneimittelüberwachung",
+    ),
+    (
+        "Licence to transport radioactive material (§ 27 StrlSchG)",
+        "Bundesamt für die Sicherheit der nuklearen Entsorgung (BASE)",
+    ),
+]

@@ -16,6 +16,7 @@ from crm.events import services as events
 from crm.events.models import Event, EventStatus, Registration
 from crm.events.planning import default_organiser
 from crm.extensions import db
+from crm.leads import roadmap
 from crm.leads import services as leads
 from crm.leads.models import ActivityKind, Company, InvestmentType, LeadSource, Stage
 from crm.leads.timeline import record_activity
@@ -49,6 +50,7 @@ COMPANY_FIELDS = (
     "needs_gmp",
     "needs_hot_cells",
     "needs_controlled_area",
+    "expansion_plans",
 )
 
 
@@ -121,6 +123,8 @@ def demo_company(
             company, ActivityKind(kind), subject, body, author=owner, occurred_at=days_ago(days)
         )
     today = leads.office_today()
+    if entry.get("roadmap") and roadmap.template_steps() and owner is not None:
+        demo_roadmap(company, entry["roadmap"], owner)
     for title, due_in_days in entry["tasks"]:
         leads.create_task(
             company,
@@ -129,6 +133,24 @@ def demo_company(
             owner_id=owner.id if owner else None,
         )
     return company
+
+
+def demo_roadmap(
+    company: Company, plan: list[tuple[str, int | None, int | None]], owner: User
+) -> None:
+    """The lead's roadmap, its steps (in the template's order) moved on as ``plan`` says."""
+    today = leads.office_today()
+    steps = roadmap.start_roadmap(company, by=owner)
+    for step, (status, planned_in_days, done_days_ago) in zip(steps, plan, strict=False):
+        roadmap.update_step(
+            step,
+            roadmap.StepStatus(status),
+            owner_id=owner.id,
+            planned_on=None if planned_in_days is None else today + timedelta(planned_in_days),
+            done_on=None if done_days_ago is None else today - timedelta(done_days_ago),
+            today=today,
+            by=owner,
+        )
 
 
 def demo_links(companies: dict[str, Company], owner: User | None) -> None:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from crm.events.models import Event, EventStatus
 from crm.events.planning import default_organiser
 from crm.extensions import db
+from crm.leads.roadmap import save_template_step, template_steps
 from crm.partners.models import Partner, PartnerKind
 from crm.seed import data
 from crm.seed.demo import seed_demo
@@ -55,9 +56,22 @@ def seed_events() -> int:
     return added
 
 
+def seed_roadmap_template() -> int:
+    """The usual permits, into a template that has none (an admin's edits are kept)."""
+    if template_steps():
+        return 0
+    for position, (title, authority) in enumerate(data.ROADMAP_TEMPLATE, start=1):
+        save_template_step(None, title, authority, position * 10)
+    return len(data.ROADMAP_TEMPLATE)
+
+
 def seed(with_demo: bool = False) -> dict[str, int]:
     capabilities = seed_capabilities()
-    counts = {"partners": seed_partners(capabilities), "events": seed_events()}
+    counts = {
+        "partners": seed_partners(capabilities),
+        "events": seed_events(),
+        "roadmap steps": seed_roadmap_template(),
+    }
     if with_demo:
         counts["demo records"] = seed_demo(capabilities)
     db.session.flush()

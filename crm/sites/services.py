@@ -572,3 +572,16 @@ def reservation_window(today: date | None = None) -> tuple[date, date]:
     """The dates a new reservation form suggests: from today for four weeks."""
     start = today or office_today()
     return start, start + timedelta(days=28)
+
+
+def sites_taken_by(companies: list[Company]) -> dict[int, list[Site]]:
+    """The sites each of ``companies`` has taken, by company id."""
+    taken: dict[int, list[Site]] = {company.id: [] for company in companies}
+    for site in db.session.scalars(
+        select(Site)
+        .where(Site.taken_by_id.in_(list(taken)), Site.status == SiteStatus.taken)
+        .order_by(Site.name)
+    ):
+        if site.taken_by_id is not None:
+            taken[site.taken_by_id].append(site)
+    return taken

@@ -17,7 +17,8 @@ from crm.auth.models import Role, User
 from crm.config import ConfigurationError
 from crm.extensions import db
 from crm.leads.digest import queue_due_digests_now
-from crm.leads.models import Company, FollowUpTask
+from crm.leads.models import Company, FollowUpTask, Stage
+from crm.leads.roadmap import RoadmapStep, StepStatus, update_step
 from crm.leads.services import complete_task
 from crm.mail.models import OutboxMessage, OutboxStatus
 from tests.conftest import SMTPServer
@@ -39,6 +40,24 @@ def queued_digests() -> list[OutboxMessage]:
             .order_by(OutboxMessage.key)
         )
     )
+
+
+def overdue_step(owner: User, company: Company, title: str, planned_on: date) -> RoadmapStep:
+    """A roadmap step of ``company`` owned by ``owner``, planned for ``planned_on``."""
+    step = RoadmapStep(company=company, title=title, authority="SMEKUL", owner_id=owner.id)
+    db.session.add(step)
+    db.session.flush()
+    update_step(
+        step,
+        StepStatus.in_progress,
+        owner_id=owner.id,
+        planned_on=planned_on,
+        done_on=None,
+        today=planned_on,
+        by=owner,
+    )
+    db.session.commit()
+    return step
 
 
 def test_before_the_local_hour_no_digest_is_queued(
@@ -163,6 +182,42 @@ def test_a_staff_member_with_nothing_overdue_or_due_today_gets_no_digest(
     assert queued_digests() == []
 
 
+def test_an_overdue_roadmap_step_alone_brings_a_digest(
+    staff_user: User, create_company: Callable[..., Company], clock: Callable[[str], None]
+) -> None:
+    step = overdue_step(staff_user, create_company(), "Building permit", date(2025, 10, 20))
+    settled = overdue_step(staff_user, create_company(), "GMP authorisation", date(2025, 10, 1))
+    update_step(
+        settled,
+        StepStatus.granted,
+        owner_id=staff_user.id,
+        planned_on=settled.planned_on,
+        done_on=None,
+        today=TODAY,
+        by=staff_user,
+    )
+    db.session.commit()
+    clock(AT_THE_HOUR)
+
+    queue_due_digests_now()
+
+    [message] = queued_digests()
+    assert "1 overdue, 0 due today" in message.subject
+    assert step.title in message.text_body
+    assert "GMP authorisation" not in message.text_body
+
+
+def test_a_roadmap_step_planned_for_today_brings_no_digest(
+    staff_user: User, create_company: Callable[..., Company], clock: Callable[[str], None]
+) -> None:
+    overdue_step(staff_user, create_company(), "Building permit", TODAY)
+    clock(AT_THE_HOUR)
+
+    queue_due_digests_now()
+
+    assert queued_digests() == []
+
+
 @pytest.mark.parametrize(
     "overrides", [{"is_enabled": False}, {"role": Role.viewer}], ids=["disabled", "now a viewer"]
 )
@@ -189,6 +244,7 @@ def test_the_digest_lists_overdue_tasks_first_and_matches_its_snapshot(
     language: str,
     create_user: Callable[..., User],
     create_company: Callable[..., Company],
+    insert_company: Callable[..., Company],
     create_task: CreateTask,
     clock: Callable[[str], None],
 ) -> None:
@@ -199,6 +255,8 @@ def test_the_digest_lists_overdue_tasks_first_and_matches_its_snapshot(
     create_task(owner, TODAY, title="Send the site plan", company=rotop)
     create_task(owner, date(2025, 10, 14), title="Call about the GMP lab", company=isotopia)
     create_task(owner, date(2025, 10, 20), title="Book the cyclotron tour", company=rotop)
+    overdue_step(owner, isotopia, "Radiation-protection licence (StrlSchG)", date(2025, 10, 17))
+    insert_company(name="Landed Tracers GmbH", stage=Stage.landed, owner_id=owner.id)
     clock(AT_THE_HOUR)
 
     queue_due_digests_now()

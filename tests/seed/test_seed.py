@@ -2,12 +2,17 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from crm.auth.models import Role, User
+from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
 from crm.extensions import db
+from crm.leads.aftercare import aftercare_due_of
 from crm.leads.models import Activity, ActivityKind, Company, FollowUpTask, Stage
+from crm.leads.roadmap import overdue_steps_of
+from crm.leads.services import office_today
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.partners.models import Partner, PartnerLink
 from crm.seed.services import seed
@@ -90,7 +95,7 @@ def test_seeding_twice_changes_nothing(app: Flask) -> None:
         db.session.scalar(select(func.count()).select_from(m)) for m in (Partner, Event, Company)
     ]
     assert again == counts == [9, 7, 6]
-    assert "0 partners added, 0 events added, 0 demo records added" in output
+    assert "0 partners added, 0 events added, 0 roadmap steps added, 0 demo records added" in output
 
 
 def test_demo_data_is_labelled_and_the_sample_event_lies_ahead(app: Flask) -> None:
@@ -153,3 +158,31 @@ def test_demo_leads_and_tasks_go_to_the_first_staff_account(
     tasks = db.session.scalars(select(FollowUpTask)).all()
     assert tasks and all(task.owner == admin for task in tasks)
     assert all(c.owner == admin for c in db.session.scalars(select(Company)))
+
+
+def test_a_demo_lead_has_a_roadmap_with_one_overdue_step(
+    app: Flask, staff_user: User, staff_client: FlaskClient
+) -> None:
+    seed(with_demo=True)
+    db.session.commit()
+
+    overdue = overdue_steps_of(staff_user, office_today())
+
+    assert [step.company.name for step in overdue] == ["Demo: Nordlicht Isotopes AB"]
+    assert "Demo: Nordlicht Isotopes AB" in staff_client.get("/leads/tasks").text
+
+
+def test_the_landed_demo_company_shows_in_aftercare_and_is_due_for_a_call(
+    app: Flask, staff_user: User, staff_client: FlaskClient
+) -> None:
+    seed(with_demo=True)
+    db.session.commit()
+
+    page = staff_client.get("/leads/aftercare").text
+
+    assert "Demo: Sakura Radiopharma K.K." in page
+    assert "Demo: Production unit P1" in page
+    assert "a second hot-cell line" in page
+    assert [entry.company.name for entry in aftercare_due_of(staff_user, utcnow())] == [
+        "Demo: Sakura Radiopharma K.K."
+    ]
