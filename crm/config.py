@@ -32,6 +32,7 @@ ENVIRONMENT_KEYS = {
     "CRM_ENV": str,
     "ALLOW_FILE_MAIL_IN_PRODUCTION": bool,
     "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_ENABLED": bool,
     "PUBLIC_BASE_URL": str,
     "ORGANISER_NAME": str,
     "ORGANISER_EMAIL": str,
@@ -85,6 +86,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "WORKER_INTERVAL_SECONDS": 30,
         "ALLOW_FILE_MAIL_IN_PRODUCTION": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Said for every application: Flask-Limiter would otherwise take the last one's choice.
+        "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
         "PASSWORD_RESET_RATE_LIMIT": "5 per minute; 20 per hour",

@@ -82,7 +82,8 @@ def public_api_limit() -> str:
 # Counted per account and client address together: someone elsewhere guessing a password slows
 # down only themselves, never the account's owner at their own address. The counters of an
 # account carry its number of unlocks: an admin unlocking it leaves the old counters behind, at
-# every address at once, whatever the rate-limit store.
+# every address at once, whatever the rate-limit store. With the limits switched off
+# (``RATELIMIT_ENABLED = False``) there is no store, and failed logins are not counted either.
 
 
 def login_failure_limit() -> RateLimitItem:
@@ -95,14 +96,20 @@ def login_failure_keys(email: str, address: str, unlocks: int) -> tuple[str, ...
     return ("login-failures", email.strip().lower(), address, str(unlocks))
 
 
+def limits_on() -> bool:
+    return bool(current_app.config["RATELIMIT_ENABLED"])
+
+
 def is_login_throttled(email: str, address: str, unlocks: int = 0) -> bool:
     keys = login_failure_keys(email, address, unlocks)
-    return not limiter.limiter.test(login_failure_limit(), *keys)
+    return limits_on() and not limiter.limiter.test(login_failure_limit(), *keys)
 
 
 def count_login_failure(email: str, address: str, unlocks: int = 0) -> None:
-    limiter.limiter.hit(login_failure_limit(), *login_failure_keys(email, address, unlocks))
+    if limits_on():
+        limiter.limiter.hit(login_failure_limit(), *login_failure_keys(email, address, unlocks))
 
 
 def forget_login_failures(email: str, address: str, unlocks: int = 0) -> None:
-    limiter.limiter.clear(login_failure_limit(), *login_failure_keys(email, address, unlocks))
+    if limits_on():
+        limiter.limiter.clear(login_failure_limit(), *login_failure_keys(email, address, unlocks))

@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -22,6 +23,20 @@ def test_staff_log_in_and_reach_the_dashboard(client: FlaskClient, staff_user: U
     assert response.status_code == 302
     assert response.headers["Location"] == "/dashboard"
     assert staff_user.name in client.get("/dashboard").text
+
+
+@pytest.fixture
+def limits_off(app_config: dict[str, Any]) -> None:
+    app_config["RATELIMIT_ENABLED"] = False
+
+
+@pytest.mark.usefixtures("limits_off")
+def test_with_the_limits_switched_off_logins_work_and_failures_are_not_counted(
+    client: FlaskClient, staff_user: User
+) -> None:
+    for _ in range(6):
+        assert attempt(client, staff_user.email, "not the password").status_code == 401
+    assert attempt(client, staff_user.email, TEST_PASSWORD).status_code == 302
 
 
 def test_login_accepts_the_email_in_any_case(client: FlaskClient, staff_user: User) -> None:
