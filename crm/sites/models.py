@@ -201,8 +201,9 @@ class SiteStatusChange(Model):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(back_populates="status_changes")
-    company: Mapped[Company | None] = relationship()
-    changed_by: Mapped[User | None] = relationship()
+    # Loaded together for a whole history, which the site page shows with both.
+    company: Mapped[Company | None] = relationship(lazy="selectin")
+    changed_by: Mapped[User | None] = relationship(lazy="selectin")
 
     @property
     def reason_label(self) -> str:

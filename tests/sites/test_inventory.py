@@ -270,3 +270,31 @@ def test_the_list_asks_the_database_as_often_for_many_sites_as_for_one(
         taken_site(number)
 
     assert queries_for_the_list() == one
+
+
+def test_the_site_page_asks_the_database_as_often_for_a_long_history_as_for_a_short_one(
+    staff_client: FlaskClient,
+    staff_user: Any,
+    create_site: Callable[..., Site],
+    create_company: Callable[..., Company],
+    count_queries: Callable[[], Any],
+) -> None:
+    site = create_site(name="Hall 9")
+
+    def change_hands() -> None:
+        change_status(site, SiteStatus.taken, company=create_company(), by=staff_user)
+        change_status(site, SiteStatus.available, by=staff_user)
+        db.session.commit()
+
+    def queries_for_the_page() -> int:
+        db.session.expire_all()
+        with count_queries() as statements:
+            assert staff_client.get(f"/sites/{site.id}").status_code == 200
+        return len(statements)
+
+    change_hands()
+    short = queries_for_the_page()
+    for _ in range(4):
+        change_hands()
+
+    assert queries_for_the_page() == short
