@@ -1,0 +1,185 @@
+"""Writing the audit entries: a session listener over the audited tables, so that every door
+(pages, API, CSV import, command line, worker) is recorded without a service asking for it.
+
+After each flush, while the session still knows what the flush wrote, one INSERT adds an entry
+for each created, changed or deleted row of an audited table, in the same transaction: a change
+rolled back takes its entry with it. Values are taken from what the session holds, so recording
+runs no SELECT. Bulk ``update()``/``delete()`` statements bypass the session and are not
+recorded.
+"""
+
+import enum
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert
+from sqlalchemy.orm import InstanceState, Session, UOWTransaction
+
+from crm.audit.actor import Actor, current_actor
+from crm.audit.models import AUDIT_ENTRIES, AuditAction, AuditEntry
+from crm.db import utcnow
+
+# Never recorded on any table: the row's own id and bookkeeping the entry states itself.
+BOOKKEEPING = frozenset({"id", "created_at", "updated_at"})
+
+
+@dataclass(frozen=True)
+class Audited:
+    """How the rows of one table are recorded.
+
+    ``secrets`` are never written to the log (hashes of passwords and tokens, the nonce of a
+    private link); ``derived`` are columns the application keeps in step by itself (a sort
+    key, a version counter, the moment of the last login), left out as noise.
+    ``company_column`` names the company the row belongs to.
+    """
+
+    kind: str
+    company_column: str | None = "company_id"
+    secrets: frozenset[str] = frozenset()
+    derived: frozenset[str] = frozenset()
+
+    @property
+    def skipped(self) -> frozenset[str]:
+        return BOOKKEEPING | self.secrets | self.derived
+
+
+AUDITED: dict[str, Audited] = {
+    "companies": Audited(
+        "company", company_column="id", derived=frozenset({"version", "normalised_name"})
+    ),
+    "contacts": Audited("contact"),
+    "activities": Audited("activity"),
+    "follow_up_tasks": Audited("task"),
+    "partner_links": Audited("partner_link"),
+    "events": Audited("event", company_column=None, derived=frozenset({"sort_at", "sequence"})),
+    "registrations": Audited(
+        "registration", secrets=frozenset({"manage_nonce"}), derived=frozenset({"sequence"})
+    ),
+    "users": Audited(
+        "user",
+        company_column=None,
+        secrets=frozenset({"password_hash"}),
+        derived=frozenset({"last_login_at"}),
+    ),
+    "api_tokens": Audited(
+        "api_token",
+        company_column=None,
+        secrets=frozenset({"token_hash"}),
+        derived=frozenset({"last_used_at"}),
+    ),
+}
+RECORD_KINDS = tuple(audited.kind for audited in AUDITED.values())
+
+
+class AuditLogIsAppendOnly(Exception):
+    """An audit entry was changed or deleted through the session."""
+
+
+def plain(value: Any) -> Any:
+    """A column value as JSON holds it."""
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return json.loads(json.dumps(value, default=str))
+
+
+def created_values(state: InstanceState[Any], audited: Audited) -> dict[str, list[Any]]:
+    values = state.dict
+    return {
+        attribute.key: [None, plain(values[attribute.key])]
+        for attribute in state.mapper.column_attrs
+        if attribute.key not in audited.skipped and values.get(attribute.key) is not None
+    }
+
+
+def deleted_values(state: InstanceState[Any], audited: Audited) -> dict[str, list[Any]]:
+    values = state.dict
+    return {
+        attribute.key: [plain(values[attribute.key]), None]
+        for attribute in state.mapper.column_attrs
+        if attribute.key not in audited.skipped and values.get(attribute.key) is not None
+    }
+
+
+def changed_values(state: InstanceState[Any], audited: Audited) -> dict[str, list[Any]]:
+    changes = {}
+    for attribute in state.mapper.column_attrs:
+        if attribute.key in audited.skipped:
+            continue
+        history = state.attrs[attribute.key].history  # what the session holds, never loaded
+        if not history.added and not history.deleted:
+            continue
+        old = plain(history.deleted[0]) if history.deleted else None
+        new = plain(history.added[0]) if history.added else None
+        if old != new:
+            changes[attribute.key] = [old, new]
+    return changes
+
+
+def entry_for(
+    state: InstanceState[Any], action: AuditAction, audited: Audited
+) -> dict[str, Any] | None:
+    if action is AuditAction.created:
+        changes = created_values(state, audited)
+    elif action is AuditAction.deleted:
+        changes = deleted_values(state, audited)
+    else:
+        changes = changed_values(state, audited)
+        if not changes:
+            return None
+    values = state.dict
+    return {
+        "action": action,
+        "record_kind": audited.kind,
+        "record_id": state.key[1][0] if state.key else values["id"],
+        "company_id": values.get(audited.company_column) if audited.company_column else None,
+        "changes": changes,
+    }
+
+
+@event.listens_for(Session, "before_flush")
+def refuse_changes_to_entries(session: Session, flush_context: Any, instances: Any) -> None:
+    if any(isinstance(row, AuditEntry) for row in (*session.dirty, *session.deleted)):
+        raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")
+
+
+@event.listens_for(Session, "after_flush")
+def record_flushed_rows(session: Session, flush_context: UOWTransaction) -> None:
+    """One entry per audited row the flush wrote; the session still holds the values before
+    the flush (its new, changed and deleted objects and their attribute history)."""
+    created = {id(row) for row in session.new}
+    entries = []
+    for state, (is_delete, is_list_only) in flush_context.states.items():
+        audited = AUDITED.get(getattr(state.class_, "__tablename__", ""))
+        if audited is None or is_list_only:
+            continue
+        if is_delete:
+            action = AuditAction.deleted
+        elif id(state.obj()) in created:
+            action = AuditAction.created
+        else:
+            action = AuditAction.changed
+        entry = entry_for(state, action, audited)
+        if entry is not None:
+            entries.append(entry)
+    if entries:
+        write(session, entries, current_actor())
+
+
+def write(session: Session, entries: list[dict[str, Any]], actor: Actor) -> None:
+    common = {
+        "occurred_at": utcnow(),
+        "actor_name": actor.name,
+        "actor_user_id": actor.user_id,
+        "actor_token_id": actor.token_id,
+        "channel": actor.channel,
+    }
+    session.connection().execute(insert(AUDIT_ENTRIES), [common | entry for entry in entries])
