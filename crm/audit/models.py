@@ -48,7 +48,8 @@ class AuditEntry(Model):
     """One record created, changed or deleted, by whom and how.
 
     ``changes`` maps each recorded column to ``[old, new]`` (``old`` is null for a created
-    record, ``new`` for a deleted one). The record and the actor are named by id without foreign
+    record, ``new`` for a deleted one); a tag list (needs, partners to meet) to ``[removed,
+    added]`` slugs. The record and the actor are named by id without foreign
     keys, so that an entry outlives the record and the account it names.
     """
 

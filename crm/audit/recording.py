@@ -124,15 +124,34 @@ def changed_values(state: InstanceState[Any], audited: Audited) -> dict[str, lis
     return changes
 
 
+def tags_changed(state: InstanceState[Any], audited: Audited) -> dict[str, list[Any]]:
+    """Tag lists (a company's needs, the partners a registrant asks to meet) as ``[removed,
+    added]``, each named by its slug."""
+    changes = {}
+    for relationship in state.mapper.relationships:
+        if relationship.secondary is None or relationship.key in audited.skipped:
+            continue
+        history = state.attrs[relationship.key].history
+        if history.added or history.deleted:
+            removed = sorted(named(row) for row in history.deleted)
+            added = sorted(named(row) for row in history.added)
+            changes[relationship.key] = [removed or None, added or None]
+    return changes
+
+
+def named(row: Any) -> str:
+    return str(getattr(row, "slug", None) or row.id)
+
+
 def entry_for(
     state: InstanceState[Any], action: AuditAction, audited: Audited
 ) -> dict[str, Any] | None:
     if action is AuditAction.created:
-        changes = created_values(state, audited)
+        changes = created_values(state, audited) | tags_changed(state, audited)
     elif action is AuditAction.deleted:
         changes = deleted_values(state, audited)
     else:
-        changes = changed_values(state, audited)
+        changes = changed_values(state, audited) | tags_changed(state, audited)
         if not changes:
             return None
     values = state.dict

@@ -25,6 +25,7 @@ from crm.leads import services as leads
 from crm.leads.models import ActivityKind, Company, Contact
 from crm.leads.timeline import record_activity
 from crm.privacy.services import erase_person, personal_data
+from crm.vocabulary.models import Capability
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import csrf_token, submit_form
 
@@ -105,6 +106,19 @@ def test_a_change_through_an_api_token_names_the_token_and_its_user(
         assert (entry.actor_user_id, entry.actor_token_id) == (user.id, token.id)
     assert changed.changes == {"city": ["Uppsala", "Lund"]}
     assert [entry.action for entry in entries("api_token")] == [AuditAction.created]
+
+
+def test_tags_added_and_removed_are_named(
+    app: Flask, capability: Callable[[str], Capability]
+) -> None:
+    hplc, hot_cells = capability("hplc"), capability("hot-cells")
+    company = leads.create_company({"name": "Curium Pharma", "country": "FR"}, needs=[hplc])
+    db.session.flush()
+    company.needs = [hot_cells]
+    db.session.flush()
+    created, changed = entries("company")
+    assert created.changes["needs"] == [None, ["hplc"]]
+    assert changed.changes == {"needs": [["hplc"], ["hot-cells"]]}
 
 
 def test_the_csv_import_is_recorded_as_the_import_by_who_uploaded_it(
