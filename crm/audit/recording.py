@@ -91,22 +91,18 @@ def plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def created_values(state: InstanceState[Any], audited: Audited) -> dict[str, list[Any]]:
+def held_values(state: InstanceState[Any], audited: Audited) -> dict[str, Any]:
+    """The values a created or deleted row holds, without the empty ones (null, "", false)."""
     values = state.dict
     return {
-        attribute.key: [None, plain(values[attribute.key])]
+        attribute.key: plain(values[attribute.key])
         for attribute in state.mapper.column_attrs
-        if attribute.key not in audited.skipped and values.get(attribute.key) is not None
+        if attribute.key not in audited.skipped and not is_empty(values.get(attribute.key))
     }
 
 
-def deleted_values(state: InstanceState[Any], audited: Audited) -> dict[str, list[Any]]:
-    values = state.dict
-    return {
-        attribute.key: [plain(values[attribute.key]), None]
-        for attribute in state.mapper.column_attrs
-        if attribute.key not in audited.skipped and values.get(attribute.key) is not None
-    }
+def is_empty(value: Any) -> bool:
+    return value is None or value is False or (isinstance(value, str | list | dict) and not value)
 
 
 def changed_values(state: InstanceState[Any], audited: Audited) -> dict[str, list[Any]]:
@@ -147,9 +143,11 @@ def entry_for(
     state: InstanceState[Any], action: AuditAction, audited: Audited
 ) -> dict[str, Any] | None:
     if action is AuditAction.created:
-        changes = created_values(state, audited) | tags_changed(state, audited)
+        held = held_values(state, audited)
+        changes = {key: [None, value] for key, value in held.items()}
+        changes |= tags_changed(state, audited)
     elif action is AuditAction.deleted:
-        changes = deleted_values(state, audited)
+        changes = {key: [value, None] for key, value in held_values(state, audited).items()}
     else:
         changes = changed_values(state, audited) | tags_changed(state, audited)
         if not changes:
