@@ -15,12 +15,13 @@ from dataclasses import dataclass, replace
 from flask import g, has_request_context, request
 from flask_login import current_user
 
-CLI = "cli"
-IMPORT = "import"
-WORKER = "worker"
-REGISTRATION = "registration"
 WEB = "web"
 API = "api"
+IMPORT = "import"
+CLI = "cli"
+WORKER = "worker"
+REGISTRATION = "registration"
+CHANNELS = (WEB, API, IMPORT, CLI, WORKER, REGISTRATION)
 
 _channel: ContextVar[str | None] = ContextVar("audit_channel", default=None)
 

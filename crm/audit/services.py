@@ -20,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 
+from crm.audit.actor import CHANNELS
 from crm.audit.models import AUDIT_ENTRIES, AuditEntry, JSONText
 from crm.audit.recording import RECORD_KINDS
 from crm.extensions import db
@@ -27,7 +28,6 @@ from crm.extensions import db
 PAGE_SIZE = 50
 MAX_NUMBER = 2**31 - 1
 ERASED = "[erased]"
-CHANNELS = ("web", "api", "import", "cli", "worker", "registration")
 
 
 def _number(value: str) -> int | None:
