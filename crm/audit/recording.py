@@ -4,7 +4,8 @@
 After each flush, while the session still knows what the flush wrote, one INSERT adds an entry
 for each created, changed or deleted row of an audited table, in the same transaction: a change
 rolled back takes its entry with it. Values are taken from what the session holds, so recording
-runs no SELECT. Bulk ``update()``/``delete()`` statements bypass the session and are not
+runs no SELECT, except for an old value the session never read (a row changed after a commit
+expired it). Bulk ``update()``/``delete()`` statements bypass the session and are not
 recorded.
 """
 
@@ -15,8 +16,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import InstanceState, Session, UOWTransaction
+from sqlalchemy.orm.attributes import NO_VALUE
 
 from crm.audit.actor import Actor, current_actor
 from crm.audit.models import AUDIT_ENTRIES, AuditAction, AuditEntry
@@ -71,6 +73,7 @@ AUDITED: dict[str, Audited] = {
         derived=frozenset({"last_used_at"}),
     ),
 }
+UNKNOWN_BEFORE = "audit_unknown_old_values"
 RECORD_KINDS = tuple(audited.kind for audited in AUDITED.values())
 
 
@@ -105,7 +108,9 @@ def is_empty(value: Any) -> bool:
     return value is None or value is False or (isinstance(value, str | list | dict) and not value)
 
 
-def changed_values(state: InstanceState[Any], audited: Audited) -> dict[str, list[Any]]:
+def changed_values(
+    state: InstanceState[Any], audited: Audited, unknown_before: dict[str, Any]
+) -> dict[str, list[Any]]:
     changes = {}
     for attribute in state.mapper.column_attrs:
         if attribute.key in audited.skipped:
@@ -113,7 +118,7 @@ def changed_values(state: InstanceState[Any], audited: Audited) -> dict[str, lis
         history = state.attrs[attribute.key].history  # what the session holds, never loaded
         if not history.added and not history.deleted:
             continue
-        old = plain(history.deleted[0]) if history.deleted else None
+        old = plain(history.deleted[0] if history.deleted else unknown_before.get(attribute.key))
         new = plain(history.added[0]) if history.added else None
         if old != new:
             changes[attribute.key] = [old, new]
@@ -140,7 +145,10 @@ def named(row: Any) -> str:
 
 
 def entry_for(
-    state: InstanceState[Any], action: AuditAction, audited: Audited
+    state: InstanceState[Any],
+    action: AuditAction,
+    audited: Audited,
+    unknown_before: dict[str, Any],
 ) -> dict[str, Any] | None:
     if action is AuditAction.created:
         held = held_values(state, audited)
@@ -149,7 +157,8 @@ def entry_for(
     elif action is AuditAction.deleted:
         changes = {key: [value, None] for key, value in held_values(state, audited).items()}
     else:
-        changes = changed_values(state, audited) | tags_changed(state, audited)
+        changes = changed_values(state, audited, unknown_before)
+        changes |= tags_changed(state, audited)
         if not changes:
             return None
     values = state.dict
@@ -168,11 +177,40 @@ def refuse_changes_to_entries(session: Session, flush_context: Any, instances: A
         raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")
 
 
+@event.listens_for(Session, "before_flush")
+def read_unknown_old_values(session: Session, flush_context: Any, instances: Any) -> None:
+    """A value set on a row whose values had expired (after a commit) was never read, so its
+    old value is unknown to the session: read those few from the database before the flush
+    overwrites them. Rows read before they were changed, as in a request, need no query."""
+    unknown: dict[InstanceState[Any], dict[str, Any]] = {}
+    for row in session.dirty:
+        state = inspect(row)
+        audited = AUDITED.get(getattr(state.class_, "__tablename__", ""))
+        if audited is None or state.key is None:
+            continue
+        keys = [
+            key
+            for key, original in state.committed_state.items()
+            if original is NO_VALUE
+            and key in state.mapper.column_attrs
+            and key not in audited.skipped
+        ]
+        if keys:
+            columns = [state.mapper.column_attrs[key].columns[0] for key in keys]
+            primary_key = state.mapper.primary_key[0]
+            found = session.connection().execute(
+                select(*columns).where(primary_key == state.key[1][0])
+            )
+            unknown[state] = dict(zip(keys, found.one(), strict=True))
+    session.info[UNKNOWN_BEFORE] = unknown
+
+
 @event.listens_for(Session, "after_flush")
 def record_flushed_rows(session: Session, flush_context: UOWTransaction) -> None:
     """One entry per audited row the flush wrote; the session still holds the values before
     the flush (its new, changed and deleted objects and their attribute history)."""
     created = {id(row) for row in session.new}
+    unknown_before = session.info.pop(UNKNOWN_BEFORE, {})
     entries = []
     for state, (is_delete, is_list_only) in flush_context.states.items():
         audited = AUDITED.get(getattr(state.class_, "__tablename__", ""))
@@ -184,7 +222,7 @@ def record_flushed_rows(session: Session, flush_context: UOWTransaction) -> None
             action = AuditAction.created
         else:
             action = AuditAction.changed
-        entry = entry_for(state, action, audited)
+        entry = entry_for(state, action, audited, unknown_before.get(state, {}))
         if entry is not None:
             entries.append(entry)
     if entries:

@@ -108,6 +108,16 @@ def test_a_change_through_an_api_token_names_the_token_and_its_user(
     assert [entry.action for entry in entries("api_token")] == [AuditAction.created]
 
 
+def test_the_old_value_of_a_row_changed_after_a_commit_is_read_before_it_is_lost(
+    app: Flask,
+) -> None:
+    company = leads.create_company({"name": "Curium Pharma", "country": "FR", "city": "Paris"})
+    db.session.commit()  # the session forgets what it read
+    company.city = "Lyon"
+    db.session.commit()
+    assert entries("company")[-1].changes == {"city": ["Paris", "Lyon"]}
+
+
 def test_tags_added_and_removed_are_named(
     app: Flask, capability: Callable[[str], Capability]
 ) -> None:
