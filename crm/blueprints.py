@@ -18,6 +18,7 @@ from crm.api import registrations as api_registrations
 from crm.api import sites as api_sites
 from crm.api import timeline as api_timeline
 from crm.api import token_routes
+from crm.audit import routes as audit_routes
 from crm.auth import admin_routes as user_admin_routes
 from crm.auth import cli as auth_cli
 from crm.auth import routes as auth_routes
@@ -75,6 +76,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(user_admin_routes.blueprint)
     app.register_blueprint(token_routes.blueprint)
     app.register_blueprint(privacy_routes.blueprint)
+    app.register_blueprint(audit_routes.blueprint)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in API_BLUEPRINTS:
         csrf.exempt(blueprint)  # token calls need none; cookie writes are checked in api_access

@@ -1,8 +1,11 @@
-"""Every model module, so that metadata, Alembic and the CLI see the whole schema."""
+"""Every model module, so that metadata, Alembic and the CLI see the whole schema, and the
+audit log's listener over them."""
 
 
 def import_all() -> None:
     import crm.api.models
+    import crm.audit.models
+    import crm.audit.recording
     import crm.auth.models
     import crm.events.models
     import crm.leads.models

@@ -5,6 +5,7 @@ passes)."""
 import click
 from flask.cli import with_appcontext
 
+from crm.audit.actor import WORKER, acting_as
 from crm.leads.digest import queue_due_digests_now
 from crm.loop import Step, Worker
 from crm.mail.dispatch import dispatch_due
@@ -24,4 +25,5 @@ def worker(once: bool) -> None:
         expire_reservations_now,
         dispatch_due,
     ]
-    Worker(steps=steps).run_until_stopped(once=once)
+    with acting_as(WORKER):
+        Worker(steps=steps).run_until_stopped(once=once)

@@ -119,6 +119,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/admin/tokens/<int:token_id>/revoke", "POST"): Expected(302, 403, 403, 302),
     ("/admin/privacy/", "GET"): Expected(302, 403, 403, 200),
     ("/admin/privacy/", "POST"): Expected(302, 403, 403, 200),
+    ("/admin/audit/", "GET"): Expected(302, 403, 403, 200),
     ("/admin/outbox/", "GET"): Expected(302, 403, 200, 200),
     ("/admin/outbox/<int:message_id>/retry", "POST"): Expected(302, 403, 302, 302),
     ("/admin/outbox/<int:message_id>/cancel", "POST"): Expected(302, 403, 302, 302),

@@ -12,6 +12,7 @@ from flask_smorest import abort as smorest_abort
 
 from crm.api.models import ApiScope
 from crm.api.tokens import find_live_token
+from crm.audit.actor import note_api_token
 from crm.auth.models import Role, User
 from crm.extensions import csrf
 
@@ -43,6 +44,7 @@ def identify_caller() -> ApiCaller | None:
         token = find_live_token(plain.strip()) if kind.lower() == "bearer" else None
         if token is None:
             abort(401, message=gettext("The bearer token is missing, unknown or revoked."))
+        note_api_token(token.id, token.user.id, token.user.email)
         return ApiCaller(token.user, token.scope, is_token=True)
     if current_user.is_authenticated:
         return ApiCaller(current_user._get_current_object(), ApiScope.write, is_token=False)

@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from crm.audit.actor import IMPORT, acting_as
 from crm.auth.models import User
 from crm.extensions import db
 from crm.leads.matching import domain_of_url
@@ -302,13 +303,15 @@ def import_checked_rows(
     report = ImportReport(len(rows), 0, errors, dry_run)
     if dry_run or (errors and not valid_only):
         return report
-    for row in rows:
-        if row.errors:
-            continue
-        company = create_company(row.details, needs=row.needs, stage=row.stage, by=by)
-        if row.contact:
-            save_contact(company, row.contact, has_consent=False, consent_version=None)
-        report.imported += 1
+    with acting_as(IMPORT):
+        for row in rows:
+            if row.errors:
+                continue
+            company = create_company(row.details, needs=row.needs, stage=row.stage, by=by)
+            if row.contact:
+                save_contact(company, row.contact, has_consent=False, consent_version=None)
+            report.imported += 1
+        db.session.flush()  # recorded as imported
     return report
 
 

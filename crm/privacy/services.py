@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from crm.audit.services import entries_about, scrub_personal_data
 from crm.events.models import Registration
 from crm.extensions import db
 from crm.leads.models import Activity, Contact
@@ -37,11 +38,13 @@ def _by_email(model: Any, column: Any, email: str) -> list[Any]:
 
 def personal_data(email: str) -> dict[str, Any]:
     """Everything stored about the person with this email, as plain JSON-ready data."""
+    email = email.strip().lower()
     contacts = _by_email(Contact, Contact.email, email)
     registrations = _by_email(Registration, Registration.email, email)
     messages = _by_email(OutboxMessage, OutboxMessage.to_email, email)
+    names = {c.name for c in contacts} | {r.name for r in registrations}
     return {
-        "email": email.strip().lower(),
+        "email": email,
         "contacts": [
             {
                 "name": c.name,
@@ -81,6 +84,7 @@ def personal_data(email: str) -> dict[str, Any]:
             }
             for m in messages
         ],
+        "audit_log": entries_about(_records(contacts, registrations), (email, *names)),
     }
 
 
@@ -108,10 +112,17 @@ def erase_person(email: str) -> ErasureReport:
         for mention in (email, *names):
             activity.subject = activity.subject.replace(mention, ERASED)
             activity.body = activity.body.replace(mention, ERASED)
+    records = _records(contacts, registrations)
     for contact in contacts:
         db.session.delete(contact)
     db.session.flush()
+    scrub_personal_data(records, (email, *names))  # also what this erasure has just recorded
     return ErasureReport(len(contacts), len(registrations), len(messages), len(activities))
+
+
+def _records(contacts: list[Contact], registrations: list[Registration]) -> set[tuple[str, int]]:
+    """The person's records, as the audit log names them."""
+    return {("contact", c.id) for c in contacts} | {("registration", r.id) for r in registrations}
 
 
 def _mentioning(email: str, names: set[str]) -> list[Activity]:

@@ -96,7 +96,13 @@ def test_erasure_anonymises_registrations_and_deletes_contacts(person: Registrat
     assert registration.country == "GB"
     assert registration.answers == {}
     assert db.session.scalar(select(Contact)) is None
-    assert personal_data(EMAIL) == {"email": EMAIL, "contacts": [], "registrations": [], "mail": []}
+    assert personal_data(EMAIL) == {
+        "email": EMAIL,
+        "contacts": [],
+        "registrations": [],
+        "mail": [],
+        "audit_log": [],
+    }
 
 
 def test_erasure_cancels_queued_mail_and_scrubs_sent_mail(person: Registration) -> None:
