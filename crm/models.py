@@ -4,6 +4,7 @@
 def import_all() -> None:
     import crm.api.models
     import crm.auth.models
+    import crm.consents.models
     import crm.events.models
     import crm.leads.models
     import crm.leads.roadmap

@@ -24,9 +24,10 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.consents.models import OPTIONAL_PURPOSES, ConsentPurpose
+from crm.consents.texts import current_text
 from crm.events.models import DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR, Event, RegistrationStatus
 from crm.forms import SHOWN_REQUIRED, GroupedCheckboxesField
-from crm.i18n import ORGANISATION
 from crm.leads.models import Stage
 from crm.partners.models import Partner
 from crm.vocabulary.groups import grouped_choices
@@ -78,6 +79,15 @@ class RegistrationForm(FlaskForm):
     pass
 
 
+class ConsentChoiceForm(FlaskForm):
+    """A registrant gives or withdraws one optional consent; events.consents judges it."""
+
+    purpose = SelectField(
+        choices=[(purpose.value, purpose.lazy_label) for purpose in OPTIONAL_PURPOSES]
+    )
+    action = SelectField(choices=[("give", _l("Give")), ("withdraw", _l("Withdraw"))])
+
+
 def answers_form_class(event: Event, language: str) -> type[FlaskForm]:
     form_class = type("EventAnswersForm", (AnswersForm,), {})
     for question in event.questions:
@@ -118,13 +128,15 @@ def registration_form_class(
             choices=[SelectChoice(partner.slug, partner.name) for partner in partners],
             validate_choice=False,
         ),
+        # The texts of crm.consents.texts, word for word: what is stored as agreed to.
         "consent": BooleanField(
-            _l(
-                "I agree that %(organisation)s stores and processes my details to run this "
-                "event and to follow up on my company's interest in the nukliD cluster.",
-                organisation=ORGANISATION,
-            ),
-            [SHOWN_REQUIRED],
+            current_text(ConsentPurpose.registration).in_language(language), [SHOWN_REQUIRED]
+        ),
+        "follow_up_consent": BooleanField(
+            current_text(ConsentPurpose.follow_up).in_language(language)
+        ),
+        "partner_sharing_consent": BooleanField(
+            current_text(ConsentPurpose.partner_sharing).in_language(language)
         ),
     }
     form_class = type("EventRegistrationForm", (RegistrationForm,), fields)

@@ -1,6 +1,7 @@
 """Staff pages for running events: editing, publishing, attendees, check-in, no-shows."""
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 from flask import (
@@ -328,7 +329,11 @@ def add(event_id: int) -> ResponseReturnValue:
     form.consent.label.text = _("The person has agreed to the processing of their details.")
     if form.validate_on_submit():
         try:
-            outcome = services.register(event, details_from(form, event), by_staff=True)
+            # Staff attest the registration consent only; the optional ones are the person's own.
+            details = replace(
+                details_from(form, event), follow_up_consent=False, partner_sharing_consent=False
+            )
+            outcome = services.register(event, details, by_staff=True)
         except (Refused, Refusals) as refusal:
             problem = refusal_shown_on(form, refusal)
             if problem:
