@@ -5,6 +5,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -83,9 +85,9 @@ class ConsentChoiceForm(FlaskForm):
     """A registrant gives or withdraws one optional consent; events.consents judges it."""
 
     purpose = SelectField(
-        choices=[(purpose.value, purpose.lazy_label) for purpose in OPTIONAL_PURPOSES]
+        choices=[SelectChoice(purpose.value, purpose.lazy_label) for purpose in OPTIONAL_PURPOSES]
     )
-    action = SelectField(choices=[("give", _l("Give")), ("withdraw", _l("Withdraw"))])
+    action = SelectField(choices=[SelectChoice(value, value) for value in ("give", "withdraw")])
 
 
 def answers_form_class(event: Event, language: str) -> type[FlaskForm]:
@@ -199,6 +201,15 @@ class EventForm(FlaskForm):
         description=_l(
             "New registrations through the public form and the API in any hour; beyond it they "
             "are refused for a while (each one sends mail). Staff can always add people."
+        ),
+    )
+    retention_months = IntegerField(
+        _l("Months to keep registrants' data after the event"),
+        [Optional()],
+        description=_l(
+            "Then names, emails and answers are anonymised, except what a registrant's consent "
+            "to follow-up or to partner sharing keeps. Empty: the default of %(months)s months.",
+            months=LazyString(lambda: str(current_app.config["CRM_RETENTION_MONTHS"])),
         ),
     )
     opens_local = DateTimeLocalField(_l("Registration opens (local time)"), [Optional()])

@@ -411,7 +411,7 @@ def register(
         consent_version=current_text(ConsentPurpose.registration).version,
         consent_at=now,
         consents=new_consents(
-            consented_purposes(details),
+            consented_purposes(details, by_staff=by_staff),
             language=details.consent_language or language,
             contact_id=lead.contact.id,
             at=now,
@@ -447,12 +447,15 @@ def register(
     return RegistrationOutcome(registration, is_new=True)
 
 
-def consented_purposes(details: RegistrationDetails) -> list[ConsentPurpose]:
-    """The purposes the registrant agreed to (the registration itself is checked before)."""
+def consented_purposes(details: RegistrationDetails, *, by_staff: bool) -> list[ConsentPurpose]:
+    """The purposes the registrant agreed to (the registration itself is checked before).
+
+    Staff adding someone attest the consent to handling the registration only: the optional
+    ones are the person's own to give, through their private link."""
     chosen = {
         ConsentPurpose.registration: details.consent,
-        ConsentPurpose.follow_up: details.follow_up_consent,
-        ConsentPurpose.partner_sharing: details.partner_sharing_consent,
+        ConsentPurpose.follow_up: details.follow_up_consent and not by_staff,
+        ConsentPurpose.partner_sharing: details.partner_sharing_consent and not by_staff,
     }
     return [purpose for purpose, is_given in chosen.items() if is_given]
 

@@ -1,7 +1,6 @@
 """Staff pages for running events: editing, publishing, attendees, check-in, no-shows."""
 
 import json
-from dataclasses import replace
 from datetime import datetime
 
 from flask import (
@@ -145,6 +144,7 @@ def event_details_from(form: EventForm) -> EventDetails:
         public_registrations_per_hour=DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
         if form.public_registrations_per_hour.data is None
         else form.public_registrations_per_hour.data,
+        retention_months=form.retention_months.data,
         registration_opens_at=form.local(form.opens_local.data),
         registration_closes_at=form.local(form.closes_local.data),
         organiser_name=form.organiser_name.data or "",
@@ -329,11 +329,7 @@ def add(event_id: int) -> ResponseReturnValue:
     form.consent.label.text = _("The person has agreed to the processing of their details.")
     if form.validate_on_submit():
         try:
-            # Staff attest the registration consent only; the optional ones are the person's own.
-            details = replace(
-                details_from(form, event), follow_up_consent=False, partner_sharing_consent=False
-            )
-            outcome = services.register(event, details, by_staff=True)
+            outcome = services.register(event, details_from(form, event), by_staff=True)
         except (Refused, Refusals) as refusal:
             problem = refusal_shown_on(form, refusal)
             if problem:
