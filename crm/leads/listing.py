@@ -157,11 +157,18 @@ def company_page(filters: CompanyFilters) -> CompanyPage:
             .distinct()
         )
     )
-    declining_follow_up: dict[int, list[str]] = {}
+    return CompanyPage(
+        companies, open_task_company_ids, declining_follow_up(ids), total or 0, filters
+    )
+
+
+def declining_follow_up(company_ids: list[int]) -> dict[int, list[str]]:
+    """Per company, the names of its contacts who do not want WFS to follow up (one query)."""
+    names: dict[int, list[str]] = {}
     for company_id, name in db.session.execute(
         select(Contact.company_id, Contact.name)
-        .where(Contact.company_id.in_(ids), Contact.has_declined_follow_up)
+        .where(Contact.company_id.in_(company_ids), Contact.has_declined_follow_up)
         .order_by(Contact.name)
     ):
-        declining_follow_up.setdefault(company_id, []).append(name)
-    return CompanyPage(companies, open_task_company_ids, declining_follow_up, total or 0, filters)
+        names.setdefault(company_id, []).append(name)
+    return names

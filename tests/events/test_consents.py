@@ -5,7 +5,7 @@ through the private link, and obeyed where staff introduce and follow up."""
 import csv
 import io
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -19,6 +19,7 @@ from crm.events.consents import give_consent, withdraw_consent
 from crm.events.models import Event, Registration
 from crm.events.tokens import manage_token
 from crm.extensions import db
+from crm.leads.digest import digest_for, queue_digest
 from crm.leads.models import Contact
 from crm.mail.dispatch import dispatch_due
 from crm.mail.models import OutboxMessage
@@ -356,3 +357,18 @@ def test_a_contact_who_never_registered_is_not_marked(
     db.session.add(Contact(company=company, name="Known Person", email="known@staff.example"))
     db.session.commit()
     assert "does not want follow-up" not in staff_client.get("/leads/").text
+
+
+def test_the_digest_says_which_contact_does_not_want_follow_up(
+    withdrawn: Registration, staff_user: User, create_task: Callable[..., object]
+) -> None:
+    assert withdrawn.company is not None
+    day = date.today()
+    create_task(
+        staff_user, day - timedelta(days=1), title="Call about a site", company=withdrawn.company
+    )
+    digest = digest_for(staff_user, day)
+    assert digest is not None
+    message = queue_digest(digest)
+    assert "Grace Hopper does not want follow-up" in message.text_body
+    assert "Grace Hopper does not want follow-up" in (message.html_body or "")
