@@ -28,6 +28,7 @@ from crm.calendar.invitations import invitation_text
 from crm.db import is_unreachable
 from crm.events import routes as event_routes
 from crm.events import staff_routes as event_staff_routes
+from crm.events.consents import sharing_refusals
 from crm.extensions import api, csrf
 from crm.leads import cli as leads_cli
 from crm.leads import roadmap_routes  # noqa: F401  (its views hang on the leads blueprint)
@@ -39,6 +40,7 @@ from crm.mail import routes as outbox_routes
 from crm.mail.hooks import mail_sent, use_invitation_writer
 from crm.partners import cli as partners_cli
 from crm.partners import routes as partners_routes
+from crm.partners.signals import introduction_requested
 from crm.password_reset import routes as password_reset_routes
 from crm.privacy import cli as privacy_cli
 from crm.privacy import routes as privacy_routes
@@ -120,6 +122,7 @@ def register(app: Flask) -> None:
     mail_sent.connect(record_sent_mail)
     stage_moved.connect(taken_on_landing)
     stage_requested.connect(chosen_site_refusals)
+    introduction_requested.connect(sharing_refusals)
     use_invitation_writer(app, invitation_text)
 
 

@@ -38,6 +38,7 @@ ENVIRONMENT_KEYS = {
     "ORGANISER_EMAIL": str,
     "DIGEST_LOCAL_HOUR": int,
     "AFTERCARE_CONTACT_DAYS": int,
+    "CRM_RETENTION_MONTHS": int,
     "DIGEST_TIMEZONE": str,
     "LOGIN_RATE_LIMIT": str,
     "PASSWORD_RESET_RATE_LIMIT": str,
@@ -82,6 +83,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "DIGEST_LOCAL_HOUR": 7,
         # A landed company not contacted for this many days is due in its owner's digest.
         "AFTERCARE_CONTACT_DAYS": 180,
+        # Months after an event ends before its registrants' data that no consent keeps goes
+        # (an event may set its own, events.retention).
+        "CRM_RETENTION_MONTHS": 24,
         "DIGEST_TIMEZONE": "Europe/Berlin",
         "WORKER_INTERVAL_SECONDS": 30,
         "ALLOW_FILE_MAIL_IN_PRODUCTION": False,
@@ -187,6 +191,8 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         raise ConfigurationError("DIGEST_LOCAL_HOUR must be an hour from 0 to 23.")
     if not 1 <= app.config["AFTERCARE_CONTACT_DAYS"] <= 3650:
         raise ConfigurationError("AFTERCARE_CONTACT_DAYS must be a number of days from 1 to 3650.")
+    if not 1 <= app.config["CRM_RETENTION_MONTHS"] <= 120:
+        raise ConfigurationError("CRM_RETENTION_MONTHS must be a number of months from 1 to 120.")
     try:
         ZoneInfo(app.config["DIGEST_TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as error:

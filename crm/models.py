@@ -7,6 +7,7 @@ def import_all() -> None:
     import crm.audit.models
     import crm.audit.recording
     import crm.auth.models
+    import crm.consents.models
     import crm.events.models
     import crm.leads.models
     import crm.leads.roadmap

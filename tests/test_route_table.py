@@ -201,6 +201,10 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/r/", "GET"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
     ("/r/", "POST"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
     ("/r/cancel", "POST"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
+    ("/r/consents", "POST"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
+    ("/r/<token>/consents", "POST"): Expected(
+        404, 404, 404, 404, registrant=200, other_registrant=200
+    ),
     ("/r/<token>", "POST"): Expected(404, 404, 404, 404, registrant=200, other_registrant=200),
     ("/r/<token>/cancel", "POST"): Expected(
         404, 404, 404, 404, registrant=200, other_registrant=200
@@ -1027,6 +1031,10 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ("/r/<token>", "POST"): Ask(form=lambda w, c: {"question_dietary": "vegetarian"}),
     ("/r/<token>/cancel", "POST"): Ask(is_last=True),
     ("/r/", "POST"): Ask(form=lambda w, c: {"question_dietary": "vegetarian"}),
+    ("/r/consents", "POST"): Ask(form=lambda w, c: {"purpose": "follow_up", "action": "withdraw"}),
+    ("/r/<token>/consents", "POST"): Ask(
+        form=lambda w, c: {"purpose": "partner_sharing", "action": "withdraw"}
+    ),
     ("/staff/events/<int:event_id>/publish", "POST"): Ask(
         values=lambda w, c: {"event_id": w.publishable_id}
     ),

@@ -5,6 +5,8 @@ from typing import Any
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from crm.consents.models import ConsentPurpose
+from crm.consents.texts import CURRENT_VERSIONS
 from crm.events.models import Event, EventStatus, RegistrationStatus
 from crm.events.planning import TRANSLATED_TEXTS
 from crm.leads.models import ActivityKind, Contact, InvestmentType, LeadSource, Stage
@@ -205,6 +207,15 @@ class ContactSchema(ContactInputSchema):
         "consent_given", required=True, metadata={"type": "boolean"}
     )
     consent_at = fields.AwareDateTime(allow_none=True)
+    declines_follow_up = fields.Boolean(
+        required=True,
+        dump_only=True,
+        attribute="has_declined_follow_up",
+        metadata={
+            "description": "a registrant who has not agreed to WFS following up, or withdrew "
+            "it: do not contact them about settling"
+        },
+    )
     created_at = fields.AwareDateTime(required=True)
 
     def consent_given(self, contact: Contact) -> bool:
@@ -272,7 +283,32 @@ class RegistrationRequestSchema(Schema):
     partners_to_meet = fields.List(Text(), load_default=list)
     answers = fields.Dict(keys=Text(), values=Text(), load_default=dict)
     consent = fields.Boolean(
-        required=True, metadata={"description": "consent to data processing; must be true"}
+        required=True,
+        metadata={
+            "description": "consent to handling the registration (the text "
+            f"{CURRENT_VERSIONS[ConsentPurpose.registration]}); must be true"
+        },
+    )
+    follow_up_consent = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "optional consent to WFS following up about settling in Saxony "
+            f"(the text {CURRENT_VERSIONS[ConsentPurpose.follow_up]})"
+        },
+    )
+    partner_sharing_consent = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "optional consent to sharing the contact with the partners to meet "
+            f"(the text {CURRENT_VERSIONS[ConsentPurpose.partner_sharing]})"
+        },
+    )
+    consent_language = Text(
+        load_default=None,
+        metadata={
+            "description": "en or de: the language the consent texts were shown in; "
+            "default: language"
+        },
     )
 
 
@@ -281,6 +317,14 @@ class RegistrationReceiptSchema(Schema):
 
     event = fields.String(required=True)
     detail = fields.String(required=True)
+
+
+class ConsentSchema(Schema):
+    purpose = fields.Enum(ConsentPurpose, required=True)
+    text_version = fields.String(required=True)
+    language = fields.String(required=True)
+    given_at = fields.AwareDateTime(required=True)
+    withdrawn_at = fields.AwareDateTime(allow_none=True)
 
 
 class RegistrationSchema(Schema):
@@ -297,6 +341,7 @@ class RegistrationSchema(Schema):
     created_at = fields.AwareDateTime(required=True)
     confirmed_at = fields.AwareDateTime(allow_none=True)
     checked_in_at = fields.AwareDateTime(allow_none=True)
+    consents = fields.List(fields.Nested(ConsentSchema), required=True)
 
 
 class RegistrationFilterArgs(Schema):

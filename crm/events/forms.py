@@ -5,6 +5,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,9 +26,10 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.consents.models import OPTIONAL_PURPOSES, ConsentPurpose
+from crm.consents.texts import current_text
 from crm.events.models import DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR, Event, RegistrationStatus
 from crm.forms import SHOWN_REQUIRED, GroupedCheckboxesField
-from crm.i18n import ORGANISATION
 from crm.leads.models import Stage
 from crm.partners.models import Partner
 from crm.vocabulary.groups import grouped_choices
@@ -78,6 +81,15 @@ class RegistrationForm(FlaskForm):
     pass
 
 
+class ConsentChoiceForm(FlaskForm):
+    """A registrant gives or withdraws one optional consent; events.consents judges it."""
+
+    purpose = SelectField(
+        choices=[SelectChoice(purpose.value, purpose.lazy_label) for purpose in OPTIONAL_PURPOSES]
+    )
+    action = SelectField(choices=[SelectChoice(value, value) for value in ("give", "withdraw")])
+
+
 def answers_form_class(event: Event, language: str) -> type[FlaskForm]:
     form_class = type("EventAnswersForm", (AnswersForm,), {})
     for question in event.questions:
@@ -118,13 +130,15 @@ def registration_form_class(
             choices=[SelectChoice(partner.slug, partner.name) for partner in partners],
             validate_choice=False,
         ),
+        # The texts of crm.consents.texts, word for word: what is stored as agreed to.
         "consent": BooleanField(
-            _l(
-                "I agree that %(organisation)s stores and processes my details to run this "
-                "event and to follow up on my company's interest in the nukliD cluster.",
-                organisation=ORGANISATION,
-            ),
-            [SHOWN_REQUIRED],
+            current_text(ConsentPurpose.registration).in_language(language), [SHOWN_REQUIRED]
+        ),
+        "follow_up_consent": BooleanField(
+            current_text(ConsentPurpose.follow_up).in_language(language)
+        ),
+        "partner_sharing_consent": BooleanField(
+            current_text(ConsentPurpose.partner_sharing).in_language(language)
         ),
     }
     form_class = type("EventRegistrationForm", (RegistrationForm,), fields)
@@ -187,6 +201,15 @@ class EventForm(FlaskForm):
         description=_l(
             "New registrations through the public form and the API in any hour; beyond it they "
             "are refused for a while (each one sends mail). Staff can always add people."
+        ),
+    )
+    retention_months = IntegerField(
+        _l("Months to keep registrants' data after the event"),
+        [Optional()],
+        description=_l(
+            "Then names, emails and answers are anonymised, except what a registrant's consent "
+            "to follow-up or to partner sharing keeps. Empty: the default of %(months)s months.",
+            months=LazyString(lambda: str(current_app.config["CRM_RETENTION_MONTHS"])),
         ),
     )
     opens_local = DateTimeLocalField(_l("Registration opens (local time)"), [Optional()])

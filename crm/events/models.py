@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
+from crm.consents.models import Consent
 from crm.db import utcnow
 from crm.extensions import Model, db
 from crm.i18n import Labelled, name_members
@@ -70,6 +71,10 @@ class Event(Model):
         CheckConstraint(
             "public_registrations_per_hour >= 0", name="public_registrations_per_hour_not_negative"
         ),
+        CheckConstraint(
+            "retention_months IS NULL OR retention_months BETWEEN 1 AND 120",
+            name="retention_months_in_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +119,9 @@ class Event(Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     sequence: Mapped[int] = mapped_column(default=0)
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Months after the event ends before the worker anonymises what no consent keeps
+    # (events.retention); None: the application's CRM_RETENTION_MONTHS.
+    retention_months: Mapped[int | None]
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -223,6 +231,8 @@ class Registration(Model):
         )
     )
     sequence: Mapped[int] = mapped_column(default=0)
+    # The consent to handling the registration, as before consent was asked by purpose; the
+    # same version and time are in ``consents`` (purpose ``registration``) with the others.
     consent_version: Mapped[str] = mapped_column(String(40))
     consent_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -232,6 +242,8 @@ class Registration(Model):
     manage_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     checked_in_at: Mapped[datetime | None]
     is_no_show: Mapped[bool] = mapped_column(default=False)
+    # When the retention period ended and the personal data went (events.retention).
+    anonymised_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()
     company: Mapped[Company | None] = relationship()
@@ -241,6 +253,9 @@ class Registration(Model):
     )
     partners_to_meet: Mapped[list[Partner]] = relationship(
         secondary=registration_meeting_requests, order_by=Partner.name
+    )
+    consents: Mapped[list[Consent]] = relationship(
+        order_by=Consent.id, cascade="all, delete-orphan", passive_deletes=True
     )
 
     def __repr__(self) -> str:

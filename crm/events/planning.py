@@ -82,12 +82,16 @@ class EventDetails:
     address: str | None = None
     capacity: int | None = None
     public_registrations_per_hour: int = DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
+    retention_months: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     reminder_offsets_days: list[int] = field(
         default_factory=lambda: list(DEFAULT_REMINDER_OFFSETS_DAYS)
     )
     questions: list[dict[str, Any]] = field(default_factory=list)
+
+
+MAX_RETENTION_MONTHS = 120
 
 
 def default_organiser() -> dict[str, str]:
@@ -186,6 +190,7 @@ def event_refusals(details: EventDetails, event: Event | None) -> list[Refused]:
         number_within(
             "public_registrations_per_hour", details.public_registrations_per_hour, MAX_COUNT
         ),
+        number_within("retention_months", details.retention_months, MAX_RETENTION_MONTHS, low=1),
     )
     if not SLUG.match(details.slug):
         refusals.append(

@@ -7,9 +7,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from crm.consents.models import OPTIONAL_PURPOSES, ConsentPurpose
+from crm.consents.texts import current_text, text_of
 from crm.db import utcnow
-from crm.events import services
-from crm.events.forms import answers_form_class, answers_from, registration_form_class
+from crm.events import consents, services
+from crm.events.forms import (
+    ConsentChoiceForm,
+    answers_form_class,
+    answers_from,
+    registration_form_class,
+)
 from crm.events.models import Event, Registration, RegistrationStatus
 from crm.events.services import RegistrationDetails
 from crm.events.tokens import LinkExpired, LinkUnknown, registration_for_token
@@ -81,6 +88,9 @@ def details_from(form: FlaskForm, event: Event) -> RegistrationDetails:
         email=form.email.data or "",
         company_name=form.company.data or "",
         consent=bool(form.consent.data),
+        follow_up_consent=bool(form.follow_up_consent.data),
+        partner_sharing_consent=bool(form.partner_sharing_consent.data),
+        consent_language=language(),
         position=form.position.data or None,
         country=form.country.data or None,
         language=form.language.data,
@@ -171,11 +181,16 @@ def change_by_link(token: str) -> ResponseReturnValue:
     return manage_page(token)
 
 
+def answers_form(registration: Registration, *, from_request: bool = True) -> FlaskForm:
+    """The form of the registration's answers, filled with what was sent or else as stored."""
+    form_class = answers_form_class(registration.event, language())
+    data = {f"question_{key}": value for key, value in registration.answers.items()}
+    return form_class(data=data) if from_request else form_class(formdata=None, data=data)
+
+
 def manage_page(token: str) -> ResponseReturnValue:
     registration = manageable(token)
-    form = answers_form_class(registration.event, language())(
-        data={f"question_{key}": value for key, value in registration.answers.items()}
-    )
+    form = answers_form(registration)
     notice = ""
     status = 200
     is_live = registration.status != RegistrationStatus.cancelled
@@ -189,14 +204,78 @@ def manage_page(token: str) -> ResponseReturnValue:
             notice = _("Your changes are saved.")
     elif is_live and form.is_submitted():
         status = 422
+    return render_manage_page(registration, form=form, notice=notice), status
+
+
+def render_manage_page(
+    registration: Registration,
+    *,
+    form: FlaskForm | None,
+    notice: str,
+    cancel_form: FlaskForm | None = None,
+) -> str:
     return render_template(
         "events/manage.html",
         registration=registration,
         event=registration.event,
         form=form,
-        cancel_form=FlaskForm(),
+        cancel_form=cancel_form or FlaskForm(),
         notice=notice,
-    ), status
+        consents=consents_shown(registration),
+    )
+
+
+def consents_shown(registration: Registration) -> list[dict[str, object]]:
+    """Each purpose as the manage page shows it: the text agreed to (or, not agreed, the text
+    that would be), whether it is given, and whether the registrant may change it here."""
+    shown = []
+    for purpose in ConsentPurpose:
+        live = consents.live_consent(registration, purpose)
+        if live is None:
+            text = current_text(purpose).in_language(language())
+        else:  # versions from before the registry are shown by their name
+            text = text_of(live.text_version, live.language) or live.text_version
+        shown.append(
+            {
+                "purpose": purpose,
+                "text": text,
+                "consent": live,
+                "is_optional": purpose in OPTIONAL_PURPOSES,
+            }
+        )
+    return shown
+
+
+@manage_blueprint.post("/r/consents")
+@limit_link_changes
+def change_consent() -> ResponseReturnValue:
+    return consent_page(link_in_session())
+
+
+@manage_blueprint.post("/r/<token>/consents")
+@limit_link_changes
+def change_consent_by_link(token: str) -> ResponseReturnValue:
+    return consent_page(token)
+
+
+def consent_page(token: str) -> ResponseReturnValue:
+    """Give or withdraw an optional consent (events.consents)."""
+    registration = manageable(token)
+    answers = answers_form(registration, from_request=False)
+    choice = ConsentChoiceForm()
+    if not choice.validate_on_submit():
+        return render_manage_page(registration, form=answers, notice=""), 422
+    purpose = ConsentPurpose(choice.purpose.data)
+    try:
+        if choice.action.data == "give":
+            consents.give_consent(registration, purpose, language())
+            notice = _("Thank you: your consent is recorded.")
+        else:
+            consents.withdraw_consent(registration, purpose)
+            notice = _("Your consent is withdrawn.")
+    except Refused as error:
+        return render_manage_page(registration, form=answers, notice=error.message), 409
+    return render_manage_page(registration, form=answers, notice=notice)
 
 
 @manage_blueprint.post("/r/cancel")
@@ -216,10 +295,8 @@ def cancel_page(token: str) -> ResponseReturnValue:
     form = FlaskForm()
     if form.validate_on_submit() and registration.status != RegistrationStatus.cancelled:
         services.cancel_registration(registration)
-    return render_template(
-        "events/manage.html",
-        registration=registration,
-        event=registration.event,
+    return render_manage_page(
+        registration,
         form=None,
         cancel_form=form,
         notice=_("Your registration is cancelled.")

@@ -13,6 +13,9 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from crm.consents.models import ConsentPurpose
+from crm.consents.services import new_consents
+from crm.consents.texts import current_text
 from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
 from crm.events.registration_mail import RegistrationMail, queue_registration_mail
@@ -30,7 +33,6 @@ from crm.vocabulary.places import DEFAULT_LANGUAGE, LANGUAGES, is_country, langu
 from crm.vocabulary.services import capabilities_named
 from crm.vocabulary.translated import text_in
 
-CONSENT_VERSION = "events-2026-11"
 TEXT_LIMITS = {"name": 200, "company": 200, "position": 200}
 ANSWER_LENGTH = 500
 
@@ -74,10 +76,17 @@ def closed(code: str) -> Conflict:
 
 @dataclass
 class RegistrationDetails:
+    """What a registrant says. ``consent`` is to handling the registration (required),
+    ``follow_up_consent`` and ``partner_sharing_consent`` are optional; each was shown in
+    ``consent_language`` (default: ``language``)."""
+
     name: str
     email: str
     company_name: str
     consent: bool
+    follow_up_consent: bool = False
+    partner_sharing_consent: bool = False
+    consent_language: str | None = None
     position: str | None = None
     country: str | None = None
     language: str = "en"
@@ -222,7 +231,11 @@ def door_list(event: Event, search: str = "") -> list[Registration]:
 
 
 def registrations_query(event: Event, status: RegistrationStatus | None) -> Select[Registration]:
-    query = select(Registration).where(Registration.event_id == event.id)
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.consents))
+    )
     if status is not None:
         query = query.where(Registration.status == status)
     return query.order_by(Registration.id)
@@ -300,6 +313,8 @@ def details_refusals(details: RegistrationDetails) -> list[Refused]:
         refusals.append(refusal("unknown_country", "country"))
     if details.language not in LANGUAGES:
         refusals.append(refusal("unknown_language", "language"))
+    if details.consent_language is not None and details.consent_language not in LANGUAGES:
+        refusals.append(refusal("unknown_language", "consent_language"))
     if any(not partner.is_public for partner in details.partners_to_meet):
         refusals.append(refusal("unknown_partner", "partners_to_meet"))
     if not details.consent:
@@ -381,6 +396,7 @@ def register(
 
     has_seat = event.capacity is None or confirmed_count(event) < event.capacity
     lead = lead_for(email, details)
+    language = language_or_default(details.language)
     registration = Registration(
         event=event,
         company=lead.company,
@@ -390,10 +406,16 @@ def register(
         company_name=details.company_name.strip(),
         position=(details.position or "").strip() or None,
         country=(details.country or "").upper() or None,
-        language=language_or_default(details.language),
+        language=language,
         status=RegistrationStatus.confirmed if has_seat else RegistrationStatus.waitlisted,
-        consent_version=CONSENT_VERSION,
+        consent_version=current_text(ConsentPurpose.registration).version,
         consent_at=now,
+        consents=new_consents(
+            consented_purposes(details, by_staff=by_staff),
+            language=details.consent_language or language,
+            contact_id=lead.contact.id,
+            at=now,
+        ),
         confirmed_at=now if has_seat else None,
         answers=answers,
         needs=list(details.needs),
@@ -423,6 +445,19 @@ def register(
         registration, RegistrationMail.confirmation if has_seat else RegistrationMail.waitlist
     )
     return RegistrationOutcome(registration, is_new=True)
+
+
+def consented_purposes(details: RegistrationDetails, *, by_staff: bool) -> list[ConsentPurpose]:
+    """The purposes the registrant agreed to (the registration itself is checked before).
+
+    Staff adding someone attest the consent to handling the registration only: the optional
+    ones are the person's own to give, through their private link."""
+    chosen = {
+        ConsentPurpose.registration: details.consent,
+        ConsentPurpose.follow_up: details.follow_up_consent and not by_staff,
+        ConsentPurpose.partner_sharing: details.partner_sharing_consent and not by_staff,
+    }
+    return [purpose for purpose, is_given in chosen.items() if is_given]
 
 
 @dataclass

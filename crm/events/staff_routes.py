@@ -144,6 +144,7 @@ def event_details_from(form: EventForm) -> EventDetails:
         public_registrations_per_hour=DEFAULT_PUBLIC_REGISTRATIONS_PER_HOUR
         if form.public_registrations_per_hour.data is None
         else form.public_registrations_per_hour.data,
+        retention_months=form.retention_months.data,
         registration_opens_at=form.local(form.opens_local.data),
         registration_closes_at=form.local(form.closes_local.data),
         organiser_name=form.organiser_name.data or "",

@@ -30,6 +30,7 @@ COLUMNS = (
     "actual_landing_on",
     "landing_verified",
     "description",
+    "no_follow_up_contacts",
 )
 BATCH_SIZE = 500
 
@@ -56,6 +57,12 @@ def company_row(company: Company) -> list[object]:
         "actual_landing_on": company.actual_landing_on,
         "landing_verified": "yes" if company.is_landing_verified else "no",
         "description": company.description,
+        # Contacts who do not want WFS to follow up (crm.consents): not to be called about it.
+        "no_follow_up_contacts": "|".join(
+            person.email or person.name
+            for person in company.contacts
+            if person.has_declined_follow_up
+        ),
     }
     return [values[column] for column in COLUMNS]
 
@@ -64,7 +71,11 @@ def export_lines(filters: CompanyFilters) -> Iterator[str]:
     """The header, then one CSV line per company, read from the database in batches."""
     query = (
         filtered_companies(filters)
-        .options(selectinload(Company.owner), selectinload(Company.needs))
+        .options(
+            selectinload(Company.owner),
+            selectinload(Company.needs),
+            selectinload(Company.contacts),
+        )
         .execution_options(yield_per=BATCH_SIZE)
     )
 

@@ -7,7 +7,7 @@ package only carries it. Nothing is stored ahead: the outbox key
 often the worker runs.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from crm.db import utcnow
 from crm.extensions import db
 from crm.i18n import day as written_day
 from crm.leads.aftercare import Aftercare, aftercare_due_of
+from crm.leads.listing import declining_follow_up
 from crm.leads.models import Company, FollowUpTask
 from crm.leads.roadmap import RoadmapStep, overdue_steps_of
 from crm.leads.services import open_tasks_of
@@ -38,6 +39,8 @@ class Digest:
     due_today: list[FollowUpTask]
     overdue_steps: list[RoadmapStep]
     aftercare_due: list[Aftercare]
+    # Per company in the digest, its contacts who do not want follow-up: not to be called.
+    declining_follow_up: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -96,6 +99,11 @@ def digest_for(recipient: User, day: date, now: datetime | None = None) -> Diges
     aftercare = aftercare_due_of(recipient, now or utcnow())
     if not tasks and not steps and not aftercare:
         return None
+    companies = (
+        {task.company_id for task in tasks}
+        | {step.company_id for step in steps}
+        | {entry.company.id for entry in aftercare}
+    )
     return Digest(
         recipient,
         day,
@@ -103,6 +111,7 @@ def digest_for(recipient: User, day: date, now: datetime | None = None) -> Diges
         due_today=[task for task in tasks if task.due_on == day],
         overdue_steps=steps,
         aftercare_due=aftercare,
+        declining_follow_up=declining_follow_up(sorted(companies)),
     )
 
 

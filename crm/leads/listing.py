@@ -126,6 +126,8 @@ def filtered_companies(filters: CompanyFilters) -> Select[Company]:
 class CompanyPage:
     companies: list[Company]
     open_task_company_ids: set[int]
+    # Per company on the page, the names of its contacts who do not want follow-up.
+    declining_follow_up: dict[int, list[str]]
     total: int
     filters: CompanyFilters
 
@@ -155,4 +157,18 @@ def company_page(filters: CompanyFilters) -> CompanyPage:
             .distinct()
         )
     )
-    return CompanyPage(companies, open_task_company_ids, total or 0, filters)
+    return CompanyPage(
+        companies, open_task_company_ids, declining_follow_up(ids), total or 0, filters
+    )
+
+
+def declining_follow_up(company_ids: list[int]) -> dict[int, list[str]]:
+    """Per company, the names of its contacts who do not want WFS to follow up (one query)."""
+    names: dict[int, list[str]] = {}
+    for company_id, name in db.session.execute(
+        select(Contact.company_id, Contact.name)
+        .where(Contact.company_id.in_(company_ids), Contact.has_declined_follow_up)
+        .order_by(Contact.name)
+    ):
+        names.setdefault(company_id, []).append(name)
+    return names

@@ -4,9 +4,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from crm.auth.models import User
+from crm.consents.models import declines_follow_up
 from crm.db import number_range, utcnow
 from crm.extensions import Model, db
 from crm.i18n import Labelled, name_members
@@ -225,6 +226,8 @@ class Contact(Model):
     consent_at: Mapped[datetime | None]
     consent_version: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A registrant who never agreed to WFS following up, or withdrew it (crm.consents).
+    has_declined_follow_up: Mapped[bool] = column_property(declines_follow_up(id))
 
     company: Mapped[Company] = relationship(back_populates="contacts")
 

@@ -27,6 +27,7 @@ from crm.partners.models import (
     PartnerLinkChange,
 )
 from crm.partners.ranking import Ranking, Suggestion, rank_partners
+from crm.partners.signals import introduction_requested
 from crm.refusals import Conflict, Refused, refuse_any
 from crm.rules import bounded_text, refusals_of, required_text
 from crm.vocabulary.models import Capability
@@ -261,6 +262,16 @@ def can_introduce(link: PartnerLink) -> bool:
     return LinkStatus.introduced in ALLOWED_TRANSITIONS[link.status]
 
 
+def introduction_refusal(link: PartnerLink) -> Refused | None:
+    """Why no introduction mail may be written for the link, asked of the capabilities that
+    keep the facts (``introduction_requested``); None when nothing stands in the way."""
+    for _, refusals in introduction_requested.send(link):
+        if refusals:
+            first: Refused = refusals[0]
+            return first
+    return None
+
+
 LINK_DETAILS = (
     selectinload(PartnerLink.changes).selectinload(PartnerLinkChange.changed_by),
     selectinload(PartnerLink.created_by),
@@ -413,6 +424,9 @@ def introduce(link: PartnerLink, by: User | None) -> OutboxMessage:
     """Mail the partner's contact about the lead, move the link to introduced, note it on the
     company's timeline."""
     partner, company = link.partner, link.company
+    refusal = introduction_refusal(link)
+    if refusal is not None:
+        raise refusal
     if not partner.contact_email:
         raise Conflict(
             "no_contact_email",

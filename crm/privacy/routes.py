@@ -28,9 +28,11 @@ def index() -> ResponseReturnValue:
             flash(
                 _(
                     "Erased: %(contacts)d contacts deleted, %(registrations)d registrations "
-                    "anonymised, %(mails)d mails scrubbed, %(entries)d timeline entries scrubbed.",
+                    "anonymised, %(consents)d consents deleted, %(mails)d mails scrubbed, "
+                    "%(entries)d timeline entries scrubbed.",
                     contacts=report.contacts_deleted,
                     registrations=report.registrations_anonymised,
+                    consents=report.consents_deleted,
                     mails=report.messages_scrubbed,
                     entries=report.activities_scrubbed,
                 ),

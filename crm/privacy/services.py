@@ -1,7 +1,8 @@
 """Data-protection requests (GDPR Art. 15 and 17): export everything about a person, or erase it.
 
 Erasure anonymises what statistics need (registrations keep event, status, country and dates) and
-deletes the rest (contacts); queued mail to the person is cancelled and sent mail is scrubbed.
+deletes the rest (contacts, and the consents of the registrations: with nobody left, there is no
+consent to prove); queued mail to the person is cancelled and sent mail is scrubbed.
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from crm.audit.services import entries_about, scrub_personal_data
+from crm.consents.models import Consent
+from crm.consents.texts import text_of
 from crm.events.models import Registration
 from crm.extensions import db
 from crm.leads.models import Activity, Contact
@@ -24,6 +27,7 @@ ERASED_NAME = "Erased person"
 class ErasureReport:
     contacts_deleted: int
     registrations_anonymised: int
+    consents_deleted: int
     messages_scrubbed: int
     activities_scrubbed: int
 
@@ -71,6 +75,7 @@ def personal_data(email: str) -> dict[str, Any]:
                 "partners_to_meet": [p.name for p in r.partners_to_meet],
                 "consent_version": r.consent_version,
                 "consent_at": r.consent_at.isoformat(),
+                "consents": [consent_data(consent) for consent in r.consents],
                 "created_at": r.created_at.isoformat(),
             }
             for r in registrations
@@ -88,12 +93,24 @@ def personal_data(email: str) -> dict[str, Any]:
     }
 
 
+def consent_data(consent: Consent) -> dict[str, Any]:
+    return {
+        "purpose": consent.purpose.value,
+        "text_version": consent.text_version,
+        "language": consent.language,
+        "text": text_of(consent.text_version, consent.language),
+        "given_at": consent.given_at.isoformat(),
+        "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+    }
+
+
 def erase_person(email: str) -> ErasureReport:
     email = email.strip().lower()
     contacts = _by_email(Contact, Contact.email, email)
     registrations = _by_email(Registration, Registration.email, email)
     messages = _by_email(OutboxMessage, OutboxMessage.to_email, email)
     names = {c.name for c in contacts} | {r.name for r in registrations}
+    consents = [consent for registration in registrations for consent in registration.consents]
 
     for registration in registrations:
         registration.name = ERASED_NAME
@@ -101,6 +118,7 @@ def erase_person(email: str) -> ErasureReport:
         registration.position = None
         registration.answers = {}  # may hold dietary or access needs: health data
         registration.contact = None
+        registration.consents.clear()
     cancel_pending_to(email)
     for message in messages:
         message.to_email = f"erased-{message.id}@erased.invalid"
@@ -117,7 +135,9 @@ def erase_person(email: str) -> ErasureReport:
         db.session.delete(contact)
     db.session.flush()
     scrub_personal_data(records, (email, *names))  # also what this erasure has just recorded
-    return ErasureReport(len(contacts), len(registrations), len(messages), len(activities))
+    return ErasureReport(
+        len(contacts), len(registrations), len(consents), len(messages), len(activities)
+    )
 
 
 def _records(contacts: list[Contact], registrations: list[Registration]) -> set[tuple[str, int]]:

@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import select
 
 from crm.auth.models import Role, User
+from crm.consents.models import ConsentPurpose
 from crm.db import utcnow
 from crm.events import services as events
+from crm.events.consents import give_consent
 from crm.events.models import Event, EventStatus, Registration
 from crm.events.planning import default_organiser
 from crm.extensions import db
@@ -23,7 +25,7 @@ from crm.leads.timeline import record_activity
 from crm.mail import services as outbox
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.partners.models import LinkSource, LinkStatus, Partner
-from crm.partners.services import change_link_status, link_company_to_partner
+from crm.partners.services import change_link_status, link_company_to_partner, public_partners
 from crm.seed import data
 from crm.sites import services as sites
 from crm.sites.models import CleanroomClass, PriceBasis, Site, SiteKind, SiteLocation
@@ -182,14 +184,20 @@ def demo_event(
     event.ends_at = datetime.combine(day, time(16, 0), event.zone)
     db.session.add(event)
     db.session.flush()
+    partners_to_meet = list(db.session.scalars(public_partners().limit(1)))
     for index, (name, email, company, country) in enumerate(data.DEMO_REGISTRANTS[:registrants]):
-        events.register(
+        # A mix of consents: follow-up from every other registrant, partner sharing from two
+        # of the three who ask to meet a partner.
+        outcome = events.register(
             event,
             events.RegistrationDetails(
                 name=name,
                 email=email,
                 company_name=company,
                 consent=True,
+                follow_up_consent=index % 2 == 0,
+                partner_sharing_consent=index in (0, 1),
+                partners_to_meet=partners_to_meet if index < 3 else [],
                 country=country,
                 language="de" if index == 4 else "en",
                 answers={"dietary": "vegetarian" if index % 2 else "none"}
@@ -198,6 +206,8 @@ def demo_event(
             ),
             by_staff=day_offset < 0,
         )
+        if day_offset < 0 and index % 2 == 0:  # given later through the private link
+            give_consent(outcome.registration, ConsentPurpose.follow_up, "en")
     event.status = status
     return event
 

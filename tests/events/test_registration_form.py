@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
-from crm.events.services import CONSENT_VERSION
 from crm.extensions import db
 from crm.mail.models import OutboxMessage
 from tests.helpers import submit_form
@@ -38,7 +37,7 @@ def test_registering_confirms_a_free_seat(client: FlaskClient, event: Event) -> 
     registration = db.session.scalar(select(Registration))
     assert registration.status == RegistrationStatus.confirmed
     assert registration.answers == {"dietary": "vegetarian"}
-    assert registration.consent_version == CONSENT_VERSION
+    assert registration.consent_version == "registration-2026-12"
 
 
 def test_the_confirmation_page_does_not_show_the_manage_link(

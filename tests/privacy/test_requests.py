@@ -8,7 +8,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crm.auth.models import Role, User
+from crm.consents.models import Consent, ConsentPurpose
+from crm.consents.texts import text_of
 from crm.db import utcnow
+from crm.events.consents import withdraw_consent
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
 from crm.extensions import db
 from crm.leads.models import Activity, ActivityKind, Company, Contact
@@ -165,3 +168,33 @@ def test_the_cli_erases_after_confirmation(app: Flask, person: Registration) -> 
 def test_the_cli_exports_as_json(app: Flask, person: Registration) -> None:
     result = app.test_cli_runner().invoke(args=["privacy", "export", EMAIL])
     assert json.loads(result.output)["registrations"][0]["position"] == "CEO"
+
+
+@pytest.fixture
+def registrant(event: Event, create_registration: Callable[..., Registration]) -> Registration:
+    """A registrant who agreed to follow-up and later withdrew it."""
+    registration = create_registration(
+        event, name="Ida Noddack", email="ida@rhenium.example", follow_up_consent=True
+    )
+    withdraw_consent(registration, ConsentPurpose.follow_up)
+    db.session.commit()
+    return registration
+
+
+def test_export_holds_each_consent_with_its_text_and_times(registrant: Registration) -> None:
+    (registration,) = personal_data("ida@rhenium.example")["registrations"]
+    consents = {consent["purpose"]: consent for consent in registration["consents"]}
+    assert set(consents) == {"registration", "follow_up"}
+    assert consents["follow_up"]["text_version"] == "follow-up-2026-12"
+    assert consents["follow_up"]["language"] == "en"
+    assert consents["follow_up"]["text"] == text_of("follow-up-2026-12", "en")
+    assert consents["follow_up"]["withdrawn_at"] is not None
+    assert consents["registration"]["withdrawn_at"] is None
+    assert consents["registration"]["given_at"] == registrant.consent_at.isoformat()
+
+
+def test_erasure_deletes_the_consents_of_the_person(registrant: Registration) -> None:
+    report = erase_person("ida@rhenium.example")
+    db.session.commit()
+    assert report.consents_deleted == 2
+    assert db.session.scalar(select(Consent)) is None
