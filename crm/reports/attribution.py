@@ -5,16 +5,31 @@ counted under every event it registered for. A milestone counts when the stage h
 move to it, or to a later pipeline stage, after the company's first registration for the event.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import FunctionFilter, case, func, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    FunctionFilter,
+    Integer,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
 
 from crm.events.models import Event, Registration, RegistrationStatus, registration_meeting_requests
 from crm.extensions import db
 from crm.leads.models import PIPELINE, Company, Stage, StageChange
 
 MILESTONES = (Stage.qualified, Stage.site_visit, Stage.decision, Stage.landed)
+# The companies a number names on the report page; the rest are a page of their own away.
+LISTED = 50
 
 
 class ListedCompany(NamedTuple):
@@ -24,18 +39,51 @@ class ListedCompany(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True)
-class AttributedCompany:
-    company: ListedCompany
-    is_brought: bool
-    reached: frozenset[Stage]
+class Group(NamedTuple):
+    """Which companies a number counts: those the event brought or all it had, and those that
+    reached a milestone after registering or all of them."""
+
+    is_brought: bool = False
+    reached: Stage | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> "Group":
+        """The group named in query arguments; anything unknown names the wider group."""
+        reached = args.get("reached", "")
+        return cls(
+            args.get("brought") == "yes",
+            Stage[reached] if reached in {stage.name for stage in MILESTONES} else None,
+        )
+
+    def to_args(self) -> dict[str, str]:
+        """Query arguments for a link to the group's companies."""
+        return {
+            **({"brought": "yes"} if self.is_brought else {}),
+            **({"reached": self.reached.name} if self.reached else {}),
+        }
+
+
+class CompanyList(list[ListedCompany]):
+    """Companies behind a number, by name (the first ones, or a page of them), how many there
+    are in all and which group they are."""
+
+    def __init__(
+        self, companies: Iterable[ListedCompany] = (), total: int = 0, group: Group | None = None
+    ) -> None:
+        super().__init__(companies)
+        self.total = total
+        self.group = group or Group()
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self)
 
 
 @dataclass(frozen=True)
 class Milestone:
     stage: Stage
-    attended: list[ListedCompany] = field(default_factory=list)
-    brought: list[ListedCompany] = field(default_factory=list)
+    attended: CompanyList = field(default_factory=CompanyList)
+    brought: CompanyList = field(default_factory=CompanyList)
 
 
 @dataclass(frozen=True)
@@ -47,8 +95,8 @@ class EventAttribution:
     checked_in: int
     no_shows: int
     meeting_requests: int
-    attended: list[ListedCompany]
-    brought: list[ListedCompany]
+    attended: CompanyList
+    brought: CompanyList
     milestones: list[Milestone]
 
 
@@ -82,8 +130,9 @@ def meeting_requests(event: Event) -> int:
     )
 
 
-def companies_of(event: Event) -> list[AttributedCompany]:
-    """The companies registered for the event, whether it brought them, the milestones reached."""
+def attributed_companies(event: Event) -> CTE:
+    """The companies registered for the event, with whether it brought them (1 or 0) and, for
+    each milestone, whether they reached it after registering (1 or 0)."""
     at_event = (
         select(
             Registration.company_id.label("company_id"),
@@ -117,45 +166,80 @@ def companies_of(event: Event) -> list[AttributedCompany]:
         .group_by(StageChange.company_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(
             Company.id,
             Company.name,
-            at_event.c.registered_at <= first.c.first_at,
-            *(func.coalesce(progress.c[stage.value], 0) for stage in MILESTONES),
+            Company.normalised_name,
+            case((at_event.c.registered_at <= first.c.first_at, 1), else_=0).label("is_brought"),
+            *(func.coalesce(progress.c[stage.value], 0).label(stage.value) for stage in MILESTONES),
         )
         .join(at_event, at_event.c.company_id == Company.id)
         .join(first, first.c.company_id == Company.id)
         .outerjoin(progress, progress.c.company_id == Company.id)
-        .order_by(Company.normalised_name, Company.id)
-    ).all()
-    return [
-        AttributedCompany(
-            ListedCompany(company_id, name),
-            bool(is_brought),
-            frozenset(stage for stage, flag in zip(MILESTONES, flags, strict=True) if flag),
-        )
-        for company_id, name, is_brought, *flags in rows
-    ]
+        .cte("attributed")
+    )
 
 
 def and_later(milestone: Stage) -> tuple[Stage, ...]:
     return PIPELINE[PIPELINE.index(milestone) :]
 
 
+def in_group(companies: CTE, group: Group) -> ColumnElement[bool]:
+    conditions = [companies.c.is_brought == 1] if group.is_brought else []
+    if group.reached is not None:
+        conditions.append(companies.c[group.reached.value] == 1)
+    return and_(true(), *conditions)
+
+
+def companies_behind(
+    event: Event, groups: list[Group], limit: int, offset: int = 0
+) -> dict[Group, CompanyList]:
+    """For each group, its companies by name from ``offset`` (``limit`` of them) and how many
+    it has in all: one query, however many companies the event had."""
+    companies = attributed_companies(event)
+    parts = []
+    for number, group in enumerate(groups):
+        ranked = (
+            select(
+                literal(number, Integer).label("group_number"),
+                companies.c.id,
+                companies.c.name,
+                func.row_number()
+                .over(order_by=(companies.c.normalised_name, companies.c.id))
+                .label("position"),
+                func.count().over().label("total"),
+            )
+            .where(in_group(companies, group))
+            .order_by(companies.c.normalised_name, companies.c.id)
+            .limit(limit)
+            .offset(offset)
+            .subquery()
+        )
+        parts.append(select(ranked))
+    found: dict[int, list[tuple[int, ListedCompany]]] = {}
+    totals: dict[int, int] = {}
+    for group_number, company_id, name, position, total in db.session.execute(union_all(*parts)):
+        found.setdefault(group_number, []).append((position, ListedCompany(company_id, name)))
+        totals[group_number] = total
+    return {
+        group: CompanyList(
+            (company for _, company in sorted(found.get(number, []))),
+            totals.get(number, 0),
+            group,
+        )
+        for number, group in enumerate(groups)
+    }
+
+
 def event_attribution(event: Event) -> EventAttribution:
     registrations, confirmed, waitlisted, cancelled, checked_in, no_shows = registration_counts(
         event
     )
-    found = companies_of(event)
-    milestones = [
-        Milestone(
-            stage,
-            [each.company for each in found if stage in each.reached],
-            [each.company for each in found if each.is_brought and stage in each.reached],
-        )
-        for stage in MILESTONES
+    groups = [Group(), Group(is_brought=True)] + [
+        Group(is_brought, stage) for stage in MILESTONES for is_brought in (False, True)
     ]
+    listed = companies_behind(event, groups, LISTED)
     return EventAttribution(
         registrations=registrations,
         confirmed=confirmed,
@@ -164,7 +248,10 @@ def event_attribution(event: Event) -> EventAttribution:
         checked_in=checked_in,
         no_shows=no_shows,
         meeting_requests=meeting_requests(event),
-        attended=[each.company for each in found],
-        brought=[each.company for each in found if each.is_brought],
-        milestones=milestones,
+        attended=listed[Group()],
+        brought=listed[Group(is_brought=True)],
+        milestones=[
+            Milestone(stage, listed[Group(False, stage)], listed[Group(True, stage)])
+            for stage in MILESTONES
+        ],
     )
