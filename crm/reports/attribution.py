@@ -18,9 +18,8 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
-    true,
-    union_all,
 )
 
 from crm.events.models import Event, Registration, RegistrationStatus, registration_meeting_requests
@@ -136,20 +135,18 @@ def attributed_companies(event: Event) -> CTE:
     at_event = (
         select(
             Registration.company_id.label("company_id"),
-            func.min(Registration.created_at).label("registered_at"),
-        )
-        .where(Registration.event_id == event.id, Registration.company_id.is_not(None))
-        .group_by(Registration.company_id)
-        .subquery()
-    )
-    first = (
-        select(
-            Registration.company_id.label("company_id"),
+            func.min(Registration.created_at)
+            .filter(Registration.event_id == event.id)
+            .label("registered_at"),
             func.min(Registration.created_at).label("first_at"),
         )
-        .where(Registration.company_id.in_(select(at_event.c.company_id)))
+        .where(
+            Registration.company_id.in_(
+                select(Registration.company_id).where(Registration.event_id == event.id)
+            )
+        )
         .group_by(Registration.company_id)
-        .subquery()
+        .cte("at_event")
     )
     progress = (
         select(
@@ -171,11 +168,10 @@ def attributed_companies(event: Event) -> CTE:
             Company.id,
             Company.name,
             Company.normalised_name,
-            case((at_event.c.registered_at <= first.c.first_at, 1), else_=0).label("is_brought"),
+            case((at_event.c.registered_at <= at_event.c.first_at, 1), else_=0).label("is_brought"),
             *(func.coalesce(progress.c[stage.value], 0).label(stage.value) for stage in MILESTONES),
         )
         .join(at_event, at_event.c.company_id == Company.id)
-        .join(first, first.c.company_id == Company.id)
         .outerjoin(progress, progress.c.company_id == Company.id)
         .cte("attributed")
     )
@@ -185,49 +181,63 @@ def and_later(milestone: Stage) -> tuple[Stage, ...]:
     return PIPELINE[PIPELINE.index(milestone) :]
 
 
-def in_group(companies: CTE, group: Group) -> ColumnElement[bool]:
-    conditions = [companies.c.is_brought == 1] if group.is_brought else []
+def in_group(companies: CTE, group: Group) -> ColumnElement[int]:
+    """1 for a company of the group, else 0."""
+    flags = [companies.c.is_brought] if group.is_brought else []
     if group.reached is not None:
-        conditions.append(companies.c[group.reached.value] == 1)
-    return and_(true(), *conditions)
+        flags.append(companies.c[group.reached.value])
+    if not flags:
+        return literal(1, Integer)
+    return flags[0] * flags[1] if len(flags) == 2 else flags[0]
 
 
 def companies_behind(
     event: Event, groups: list[Group], limit: int, offset: int = 0
 ) -> dict[Group, CompanyList]:
     """For each group, its companies by name from ``offset`` (``limit`` of them) and how many
-    it has in all: one query, however many companies the event had."""
+    it has in all: one query, however many companies the event had.
+
+    A running count per group, over the companies sorted once by name, gives each company its
+    place in every group it belongs to; only those in the places asked for are read.
+    """
     companies = attributed_companies(event)
-    parts = []
-    for number, group in enumerate(groups):
-        ranked = (
-            select(
-                literal(number, Integer).label("group_number"),
-                companies.c.id,
-                companies.c.name,
-                func.row_number()
-                .over(order_by=(companies.c.normalised_name, companies.c.id))
-                .label("position"),
-                func.count().over().label("total"),
+    by_name = (companies.c.normalised_name, companies.c.id)
+    flags = [in_group(companies, group) for group in groups]
+    ranked = select(
+        companies.c.id,
+        companies.c.name,
+        *(flag.label(f"in_{number}") for number, flag in enumerate(flags)),
+        *(
+            func.sum(flag).over(order_by=by_name, rows=(None, 0)).label(f"place_{number}")
+            for number, flag in enumerate(flags)
+        ),
+        *(func.sum(flag).over().label(f"total_{number}") for number, flag in enumerate(flags)),
+    ).subquery()
+    rows = db.session.execute(
+        select(ranked).where(
+            or_(
+                *(
+                    and_(
+                        ranked.c[f"in_{number}"] == 1,
+                        ranked.c[f"place_{number}"] > offset,
+                        ranked.c[f"place_{number}"] <= offset + limit,
+                    )
+                    for number in range(len(groups))
+                )
             )
-            .where(in_group(companies, group))
-            .order_by(companies.c.normalised_name, companies.c.id)
-            .limit(limit)
-            .offset(offset)
-            .subquery()
         )
-        parts.append(select(ranked))
-    found: dict[int, list[tuple[int, ListedCompany]]] = {}
-    totals: dict[int, int] = {}
-    for group_number, company_id, name, position, total in db.session.execute(union_all(*parts)):
-        found.setdefault(group_number, []).append((position, ListedCompany(company_id, name)))
-        totals[group_number] = total
+    ).all()
+    count = len(groups)
+    found: dict[int, list[tuple[int, ListedCompany]]] = {number: [] for number in range(count)}
+    totals = [0] * count
+    for company_id, name, *numbers in rows:
+        member, places = numbers[:count], numbers[count : 2 * count]
+        totals = [int(total) for total in numbers[2 * count :]]  # the same on every row
+        for number in range(count):
+            if member[number] and offset < places[number] <= offset + limit:
+                found[number].append((places[number], ListedCompany(company_id, name)))
     return {
-        group: CompanyList(
-            (company for _, company in sorted(found.get(number, []))),
-            totals.get(number, 0),
-            group,
-        )
+        group: CompanyList((company for _, company in sorted(found[number])), totals[number], group)
         for number, group in enumerate(groups)
     }
 

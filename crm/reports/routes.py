@@ -89,6 +89,8 @@ def event_companies(event_id: int) -> ResponseReturnValue:
     asked = request.args.get("page", "")
     page = int(asked) if asked.isdigit() and 0 < int(asked) <= MAX_PAGE else 1
     companies = companies_behind(event, [group], LISTED, offset=(page - 1) * LISTED)[group]
+    if page > 1 and not companies:
+        abort(404)  # past the last page: how many there are is known only from a page's rows
     return render_template(
         "reports/event_companies.html",
         event=event,
