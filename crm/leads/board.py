@@ -35,6 +35,15 @@ class Card:
     next_task: FollowUpTask | None
     moves: list[Stage]
 
+    @property
+    def next_stage(self) -> Stage | None:
+        """The move a card's form offers first: the next stage on, if the lead may go there."""
+        stages = list(Stage)
+        later = [
+            stage for stage in self.moves if stages.index(stage) > stages.index(self.company.stage)
+        ]
+        return (later or self.moves or [None])[0]
+
 
 @dataclass(frozen=True)
 class Column:
