@@ -42,7 +42,7 @@ class Card:
         later = [
             stage for stage in self.moves if stages.index(stage) > stages.index(self.company.stage)
         ]
-        return (later or self.moves or [None])[0]
+        return next(iter(later or self.moves), None)
 
 
 @dataclass(frozen=True)
