@@ -16,7 +16,6 @@ from crm.leads.models import Company, FollowUpTask, Stage
 from crm.leads.services import allowed_moves
 
 BOARD_COLUMN_SIZE = 50
-BOARD_PATH = "/leads/board"
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,11 @@ def board_filters(args: Mapping[str, str]) -> CompanyFilters:
     return CompanyFilters(owner=chosen.owner, source=chosen.source)
 
 
-def board_return_filters(back: str) -> CompanyFilters | None:
-    """The board filters of a board address sent back by a form, or None for any other
-    address (so that a form cannot send anyone elsewhere)."""
+def board_return_filters(back: str, board_path: str) -> CompanyFilters | None:
+    """The board filters of a board address (at ``board_path``) sent back by a form, or None for
+    any other address (so that a form cannot send anyone elsewhere)."""
     address = urlsplit(back)
-    if address.scheme or address.netloc or address.path != BOARD_PATH:
+    if address.scheme or address.netloc or address.path != board_path:
         return None
     return board_filters(dict(parse_qsl(address.query)))
 

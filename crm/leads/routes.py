@@ -283,7 +283,7 @@ def move_stage(company_id: int) -> ResponseReturnValue:
             ]
             return render_company(company, 422, stage_form=form, missing_facts=missing_facts)
         flash(_("Moved to %(stage)s.", stage=company.stage.label), "success")
-        board = board_return_filters(form.back.data or "")
+        board = board_return_filters(form.back.data or "", url_for("leads.board"))
         if board is not None:
             return redirect(url_for("leads.board", **board.to_args()))
         return redirect(url_for("leads.show", company_id=company_id))
