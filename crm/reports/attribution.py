@@ -140,12 +140,9 @@ def attributed_companies(event: Event) -> CTE:
             .label("registered_at"),
             func.min(Registration.created_at).label("first_at"),
         )
-        .where(
-            Registration.company_id.in_(
-                select(Registration.company_id).where(Registration.event_id == event.id)
-            )
-        )
+        .where(Registration.company_id.is_not(None))
         .group_by(Registration.company_id)
+        .having(func.count().filter(Registration.event_id == event.id) > 0)
         .cte("at_event")
     )
     progress = (
