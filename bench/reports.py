@@ -1,5 +1,5 @@
-"""Dashboard and reports at 100,000 companies and 50,000 registrations on PostgreSQL: server
-time and queries per page.
+"""Dashboard, reports and the pipeline board at 100,000 companies and 50,000 registrations on
+PostgreSQL: server time and queries per page.
 
 Run: .venv/bin/python -m bench.reports [--companies N] [--registrations N] [--repeat R]
 """
@@ -96,6 +96,9 @@ def main() -> None:
         pages = {
             "dashboard": "/dashboard",
             "event attribution (busiest)": f"/reports/events/{busiest}",
+            "attribution companies, page 2": f"/reports/events/{busiest}/companies?page=2",
+            "pipeline board": "/leads/board",
+            "pipeline board, one source": "/leads/board?source=web",
             "verified wins 2025": "/reports/wins?year=2025",
             "verified wins 2025, CSV": "/reports/wins.csv?year=2025",
         }

@@ -272,3 +272,50 @@ def test_going_back_before_two_languages_keeps_the_english_text_or_else_the_germ
         db.engine.dispose()
 
     assert [label for (label,) in labels] == ["HPLC-Analytik", "Custom hot cells"]
+
+
+def test_a_company_enters_its_stage_at_its_last_move_or_else_at_its_creation(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade(revision="3f7a9b2d4c61")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            companies, changes = old.tables["companies"], old.tables["stage_changes"]
+            for number, name in enumerate(["Moved Twice", "Never Moved"], start=1):
+                connection.execute(
+                    companies.insert(),
+                    filled_row(
+                        companies,
+                        id=number,
+                        name=name,
+                        normalised_name=name.lower(),
+                        stage="active" if number == 1 else "enquiry",
+                        source="event",
+                        created_at=datetime(2025, 1, number, 9, 0),
+                    ),
+                )
+            for day, stage in [(5, "qualified"), (20, "active")]:
+                connection.execute(
+                    changes.insert(),
+                    filled_row(
+                        changes,
+                        company_id=1,
+                        to_stage=stage,
+                        from_stage=None,
+                        changed_at=datetime(2025, 2, day, 9),
+                    ),
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            entered = dict(
+                connection.execute(text("SELECT name, stage_entered_at FROM companies")).all()
+            )
+        db.engine.dispose()
+    assert {name: str(moment)[:16] for name, moment in entered.items()} == {
+        "Moved Twice": "2025-02-20 09:00",
+        "Never Moved": "2025-01-02 09:00",
+    }

@@ -98,6 +98,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/logout", "POST"): Expected(302, 302, 302, 302),
     ("/dashboard", "GET"): Expected(302, 200, 200, 200),
     ("/reports/events/<int:event_id>", "GET"): Expected(302, 200, 200, 200),
+    ("/reports/events/<int:event_id>/companies", "GET"): Expected(302, 200, 200, 200),
     ("/reports/wins", "GET"): Expected(302, 200, 200, 200),
     ("/reports/wins.csv", "GET"): Expected(302, 200, 200, 200),
     ("/account", "GET"): Expected(302, 200, 200, 200),
@@ -1159,6 +1160,10 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
         every("event_id", Event.id),
     ),
     ("/reports/events/<int:event_id>", "GET", "no such event"): (
+        Expected(302, 404, 404, 404),
+        missing("event_id"),
+    ),
+    ("/reports/events/<int:event_id>/companies", "GET", "no such event"): (
         Expected(302, 404, 404, 404),
         missing("event_id"),
     ),

@@ -107,6 +107,8 @@ class StageForm(FlaskForm):
     stage = SelectField(_l("Move to"), choices=enum_choices(Stage))
     reason = TextAreaField(_l("Reason"))
     lost_to_location = StringField(_l("Lost to (location)"))
+    # The board a move was asked from, to go back to after it.
+    back = HiddenField()
 
 
 class LandingForm(FlaskForm):

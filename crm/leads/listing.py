@@ -1,9 +1,12 @@
 """The company list: search, filters and sort read from the URL, so a view can be shared."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -13,10 +16,14 @@ from crm.vocabulary.models import Capability
 
 PAGE_SIZES = (25, 50, 100, 200)
 MAX_PAGE = 100_000
+# A calendar month, ``2026-05``.
+MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$")
+NOT_A_MONTH = _l("Give the month of creation as year and month, for example 2026-05.")
 SORTS: dict[str, Any] = {
     "name": Company.normalised_name,
     "updated": Company.updated_at,
     "created": Company.created_at,
+    "moved": Company.stage_entered_at,
     "stage": Company.stage,
     "country": Company.country,
 }
@@ -31,6 +38,7 @@ class CompanyFilters:
     need: str = ""
     source: str = ""
     open_task: str = ""
+    created: str = ""
     archived: str = ""
     sort: str = "name"
     page: int = 1
@@ -46,6 +54,7 @@ class CompanyFilters:
 
         per_page = number("per_page", PAGE_SIZES[0])
         sort = args.get("sort", "name")
+        created = args.get("created", "").strip()[:20]
         return cls(
             q=args.get("q", "").strip()[:200],
             stage=args.get("stage", "") if args.get("stage") in Stage.__members__ else "",
@@ -56,6 +65,7 @@ class CompanyFilters:
             need=args.get("need", "").strip()[:80],
             source=args.get("source", "") if args.get("source") in LeadSource.__members__ else "",
             open_task=args.get("open_task", "") if args.get("open_task") in ("yes", "no") else "",
+            created=created,
             archived="yes" if args.get("archived") == "yes" else "",
             sort=sort if sort.removeprefix("-") in SORTS else "name",
             page=number("page", 1),
@@ -67,6 +77,24 @@ class CompanyFilters:
         defaults = asdict(CompanyFilters())
         values = asdict(replace(self, **changes))
         return {key: value for key, value in values.items() if value != defaults[key]}
+
+    def created_month(self) -> tuple[datetime, datetime] | None:
+        """The first moment of the month asked for in ``created`` and of the month after (UTC,
+        as the dashboard counts new leads), or None for no month or a value that is not one."""
+        found = MONTH.match(self.created)
+        if found is None:
+            return None
+        year, month = int(found["year"]), int(found["month"])
+        following = (year + month // 12, month % 12 + 1)
+        if not 1 <= year < 9999:
+            return None
+        return datetime(year, month, 1, tzinfo=UTC), datetime(*following, 1, tzinfo=UTC)
+
+    def errors(self) -> dict[str, str]:
+        """A message for each filter whose value is not one it takes, by its name."""
+        if self.created and self.created_month() is None:
+            return {"created": str(NOT_A_MONTH)}
+        return {}
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [Company.is_archived.is_(self.archived == "yes")]
@@ -105,6 +133,10 @@ class CompanyFilters:
                 FollowUpTask.company_id == Company.id, FollowUpTask.is_done.is_(False)
             )
             conditions.append(has_open_task if self.open_task == "yes" else ~has_open_task)
+        if month := self.created_month():
+            first, following = month
+            conditions.append(Company.created_at >= first)
+            conditions.append(Company.created_at < following)
         return conditions
 
     def ordering(self) -> list[Any]:

@@ -3,7 +3,17 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from crm.auth.models import User
@@ -125,6 +135,8 @@ class Company(Model):
             "country IS NULL OR (length(country) = 2 AND country = upper(country))",
             name="country_code",
         ),
+        # The board: each stage's most recently moved leads first.
+        Index("ix_companies_stage_stage_entered_at", "stage", "stage_entered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,6 +188,8 @@ class Company(Model):
     needs_radiation_licence: Mapped[bool] = mapped_column(default=False)
     needs_hot_cells: Mapped[bool] = mapped_column(default=False)
 
+    # When the company entered its current stage: its last move, or its creation.
+    stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
     stage_reason: Mapped[str] = mapped_column(Text, default="")
     lost_to_location: Mapped[str | None] = mapped_column(String(200))
     landing_verified_at: Mapped[datetime | None]

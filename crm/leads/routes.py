@@ -17,6 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -26,6 +27,7 @@ from crm.extensions import db
 from crm.forms import flash_refusal, show_refusals
 from crm.i18n import from_reader_time
 from crm.leads import services
+from crm.leads.board import board_columns, board_filters, board_return_filters
 from crm.leads.csv_export import export_lines
 from crm.leads.csv_import import ImportFileError, import_companies
 from crm.leads.forms import (
@@ -42,13 +44,32 @@ from crm.leads.forms import (
 from crm.leads.listing import PAGE_SIZES, CompanyFilters, company_page
 from crm.leads.models import Company, FollowUpTask, LeadSource, Stage
 from crm.leads.roadmap import overdue_steps_of, roadmap_of
-from crm.refusals import Refusals, Refused
+from crm.refusals import Refusals, Refused, each_refusal
 from crm.routing import accepts_uploads
 from crm.vocabulary.groups import grouped_choices
 from crm.vocabulary.models import Capability
 from crm.vocabulary.services import all_capabilities, capabilities_by_slug
 
 blueprint = Blueprint("leads", __name__, url_prefix="/leads")
+
+# Where staff fill in each fact a stage gate asks for: a field of the company form, or the sites
+# on the company page.
+GATE_LINKS = {
+    "site_area_m2": _l("Site area (m²)"),
+    "capex_eur": _l("Capital expenditure (EUR)"),
+    "new_jobs": _l("New jobs"),
+    "actual_landing_on": _l("Actual landing date"),
+    "site": _l("Sites"),
+}
+
+
+def missing_fact_link(company: Company, field: str) -> tuple[str, str]:
+    """The name of a fact a stage needs and where on which page it is filled in."""
+    if field == "site":
+        link = url_for("leads.show", company_id=company.id) + "#company-sites"
+    else:
+        link = url_for("leads.edit", company_id=company.id) + f"#{field}"
+    return str(GATE_LINKS[field]), link
 
 
 def staff_choices(blank: str) -> list[SelectChoice]:
@@ -84,26 +105,30 @@ def chosen_needs(form: CompanyForm) -> list[Capability]:
 @role_required(Role.viewer)
 def index() -> ResponseReturnValue:
     filters = CompanyFilters.from_args(request.args)
+    errors = filters.errors()
     return render_template(
         "leads/index.html",
         page=company_page(filters),
         filters=filters,
+        errors=errors,
         owners=staff_choices(_("Any owner")),
         capabilities=all_capabilities(),
         stages=list(Stage),
         sources=list(LeadSource),
         page_sizes=PAGE_SIZES,
-    )
+    ), (400 if errors else 200)
 
 
 @blueprint.get("/board")
 @role_required(Role.viewer)
 def board() -> ResponseReturnValue:
-    columns, counts = services.board_columns()
+    filters = board_filters(request.args)
     return render_template(
         "leads/board.html",
-        columns=columns,
-        counts=counts,
+        columns=board_columns(filters),
+        filters=filters,
+        owners=staff_choices(_("Any owner")),
+        sources=list(LeadSource),
         verified_landings=services.verified_landings_count(),
     )
 
@@ -166,6 +191,7 @@ def render_company(company: Company, status: int = 200, **forms: Any) -> Respons
     tasks = db.session.scalars(services.tasks_of(company)).all()
     steps = roadmap_of(company)
     failed_step_form = forms.pop("step_form", None)
+    missing_facts = forms.pop("missing_facts", [])
     return render_template(
         "leads/show.html",
         company=company,
@@ -181,6 +207,7 @@ def render_company(company: Company, status: int = 200, **forms: Any) -> Respons
         activity_form=forms.pop("activity_form", None) or ActivityForm(),
         merge_form=forms.pop("merge_form", None) or MergeForm(),
         task_form=task_form,
+        missing_facts=[missing_fact_link(company, field) for field in dict.fromkeys(missing_facts)],
     ), status
 
 
@@ -248,11 +275,18 @@ def move_stage(company_id: int) -> ResponseReturnValue:
                 lost_to_location=form.lost_to_location.data,
             )
         except (Refused, Refusals) as error:
-            # What the stage needs is missing from the lead, not from this form: said at "Move to".
+            # What the stage needs is missing from the lead, not from this form: said at "Move to",
+            # with a link to each missing fact.
             show_refusals(form, error, fields=dict.fromkeys(services.GATE_FIELDS, "stage"))
-        else:
-            flash(_("Moved to %(stage)s.", stage=company.stage.label), "success")
-            return redirect(url_for("leads.show", company_id=company_id))
+            missing_facts = [
+                refusal.field for refusal in each_refusal(error) if refusal.field in GATE_LINKS
+            ]
+            return render_company(company, 422, stage_form=form, missing_facts=missing_facts)
+        flash(_("Moved to %(stage)s.", stage=company.stage.label), "success")
+        board = board_return_filters(form.back.data or "", url_for("leads.board"))
+        if board is not None:
+            return redirect(url_for("leads.board", **board.to_args()))
+        return redirect(url_for("leads.show", company_id=company_id))
     return render_company(company, 422, stage_form=form)
 
 

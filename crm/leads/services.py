@@ -47,7 +47,6 @@ from crm.vocabulary.places import LANGUAGES, is_country
 OFFICE_ZONE = ZoneInfo("Europe/Berlin")
 MAX_ID = 2**31 - 1  # integer primary keys; larger numbers name no row
 NORMALISED_NAME_LENGTH = Company.normalised_name.type.length
-BOARD_COLUMN_SIZE = 50
 
 # Fields staff set through the company form, the API or an import; the stage moves only via
 # move_stage.
@@ -361,11 +360,18 @@ def move_stage(
         )
         if refusal is not None
     )
+    now = utcnow()
     change = StageChange(
-        company=company, from_stage=company.stage, to_stage=to, reason=reason, changed_by=by
+        company=company,
+        from_stage=company.stage,
+        to_stage=to,
+        reason=reason,
+        changed_by=by,
+        changed_at=now,
     )
     db.session.add(change)
     company.stage = to
+    company.stage_entered_at = now
     company.stage_reason = reason
     if to is Stage.lost:
         company.lost_to_location = (lost_to_location or "").strip() or None
@@ -425,30 +431,6 @@ def verified_landings_count() -> int:
         )
         or 0
     )
-
-
-def board_columns() -> tuple[dict[Stage, list[Company]], dict[Stage, int]]:
-    """The live companies of each stage (the most recently changed first) and how many each
-    stage holds in all."""
-    live = Company.is_archived.is_(False)
-    counts: dict[Stage, int] = dict(
-        db.session.execute(
-            select(Company.stage, func.count()).where(live).group_by(Company.stage)
-        ).all()
-    )
-    columns = {
-        stage: list(
-            db.session.scalars(
-                select(Company)
-                .where(live, Company.stage == stage)
-                .options(selectinload(Company.owner))
-                .order_by(Company.updated_at.desc())
-                .limit(BOARD_COLUMN_SIZE)
-            )
-        )
-        for stage in Stage
-    }
-    return columns, counts
 
 
 # --- contacts -------------------------------------------------------------------------------

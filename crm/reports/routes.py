@@ -15,12 +15,13 @@ from crm.extensions import db
 from crm.i18n import day
 from crm.leads.services import office_today
 from crm.reports import services
-from crm.reports.attribution import event_attribution
+from crm.reports.attribution import LISTED, Group, companies_behind, event_attribution
 from crm.reports.services import Count
 from crm.reports.wins import FIRST_YEAR, LAST_YEAR, verified_wins
 from crm.reports.wins_table import csv_rows, wins_tables
 from crm.spreadsheets import csv_lines
 
+MAX_PAGE = 100_000
 # A chart's or table's row: its label, its number and the link to what it counts (or None).
 Row = tuple[str, int, str | None]
 
@@ -42,7 +43,15 @@ def leads_rows(counts: Iterable[Count], filter_name: str) -> list[Row]:
 
 
 def month_rows(months: Iterable[services.Month]) -> list[Row]:
-    return [(day(month.first_day, "MMM y"), month.count, None) for month in months]
+    """Rows that link to the leads list of the leads created in each month."""
+    return [
+        (
+            day(month.first_day, "MMM y"),
+            month.count,
+            leads_link("created", f"{month.year:04d}-{month.month:02d}"),
+        )
+        for month in months
+    ]
 
 
 @blueprint.get("/dashboard")
@@ -69,6 +78,26 @@ def dashboard() -> ResponseReturnValue:
 def event_report(event_id: int) -> ResponseReturnValue:
     event = db.session.get(Event, event_id) or abort(404)
     return render_template("reports/event.html", event=event, attribution=event_attribution(event))
+
+
+@blueprint.get("/reports/events/<int:event_id>/companies")
+@login_required
+def event_companies(event_id: int) -> ResponseReturnValue:
+    """A page of the companies behind one of the attribution's numbers."""
+    event = db.session.get(Event, event_id) or abort(404)
+    group = Group.from_args(request.args)
+    asked = request.args.get("page", "")
+    page = int(asked) if asked.isdigit() and 0 < int(asked) <= MAX_PAGE else 1
+    companies = companies_behind(event, [group], LISTED, offset=(page - 1) * LISTED)[group]
+    if page > 1 and not companies:
+        abort(404)  # past the last page: how many there are is known only from a page's rows
+    return render_template(
+        "reports/event_companies.html",
+        event=event,
+        companies=companies,
+        page=page,
+        pages=max(1, -(-companies.total // LISTED)),
+    )
 
 
 def chosen_year() -> int:

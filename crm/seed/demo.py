@@ -87,7 +87,7 @@ def demo_company(
     )
     first_days_ago = max([days for _, days, _ in entry["journey"]], default=0) + 14
     company.created_at = days_ago(first_days_ago)
-    company.stage_changes[0].changed_at = company.created_at
+    company.stage_changes[0].changed_at = company.stage_entered_at = company.created_at
     for stage, days, reason in entry["journey"]:
         if stage == "decision" and entry.get("site") in demo_sites:
             sites.reserve(
@@ -105,7 +105,7 @@ def demo_company(
             owner,
             lost_to_location=entry.get("lost_to_location"),
         )
-        change.changed_at = days_ago(days)
+        change.changed_at = company.stage_entered_at = days_ago(days)
     if "verified" in entry and owner is not None:
         leads.verify_landing(company, entry["verified"], by=owner)
     for name, local_part, position, language in entry["contacts"]:

@@ -193,6 +193,7 @@ def test_the_dashboard_links_each_figure_to_the_list_behind_it(
     assert 'href="/leads/?country=FR"' in page
     assert 'href="/leads/?need=hplc"' in page
     assert 'href="/leads/?source=event"' in page
+    assert 'href="/leads/?created=2026-02"' in page and 'href="/leads/?created=2024-04"' in page
     assert 'href="/admin/outbox/?status=failed"' in page
     assert "<svg" in page and "<table" in page
 
@@ -211,3 +212,12 @@ def test_the_dashboard_asks_the_same_number_of_queries_whatever_the_data(
     with count_queries() as after:
         staff_client.get("/dashboard")
     assert len(after) == len(before)
+
+
+def test_a_month_of_the_chart_leads_to_the_live_leads_created_in_it(
+    world: dict[str, Company], staff_client: FlaskClient
+) -> None:
+    page = staff_client.get("/leads/?created=2026-02").text
+    assert world["qualified_fr"].name in page
+    assert world["enquiry_de"].name not in page  # created on 1 March
+    assert world["archived"].name not in page

@@ -145,3 +145,40 @@ def test_a_long_list_of_companies_shows_the_first_fifty_and_how_many_more(
     page = staff_client.get(f"/reports/events/{event.id}").text
     assert "Member 49" in page and "Member 50" not in page
     assert "and 3 more" in page
+
+
+def test_the_rest_of_a_long_list_is_a_page_of_its_own(
+    create_event: Callable[..., Event],
+    insert_company: Callable[..., Company],
+    insert_registration: Callable[..., Registration],
+    staff_client: FlaskClient,
+) -> None:
+    event = create_event()
+    for number in range(53):
+        insert_registration(event, company=insert_company(name=f"Member {number:02d}"))
+    report = staff_client.get(f"/reports/events/{event.id}").text
+    everyone = f"/reports/events/{event.id}/companies"
+    assert f'href="{everyone}">and 3 more →</a>' in report
+    assert f'href="{everyone}?brought=yes">and 3 more →</a>' in report
+    first = staff_client.get(everyone).text
+    assert "53 companies" in first
+    assert "Member 00" in first and "Member 49" in first and "Member 50" not in first
+    second = staff_client.get(f"{everyone}?brought=yes&page=2").text
+    assert [f"Member {number}" in second for number in (49, 50, 51, 52)] == [
+        False,
+        True,
+        True,
+        True,
+    ]
+    assert staff_client.get(f"{everyone}?page=3").status_code == 404
+
+
+def test_a_page_of_companies_names_those_that_reached_a_milestone(
+    story: dict[str, Any], staff_client: FlaskClient
+) -> None:
+    url = f"/reports/events/{story['second'].id}/companies?reached=site_visit"
+    page = staff_client.get(url).text
+    assert "Twice Isotopes" in page and "Lost Labs" not in page
+    assert "Reached site visit" in page
+    brought = staff_client.get(url + "&brought=yes").text
+    assert "Twice Isotopes" not in brought and "No company matches." in brought
