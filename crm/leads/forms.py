@@ -11,6 +11,7 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -107,6 +108,12 @@ class StageForm(FlaskForm):
     stage = SelectField(_l("Move to"), choices=enum_choices(Stage))
     reason = TextAreaField(_l("Reason"))
     lost_to_location = StringField(_l("Lost to (location)"))
+
+
+class ConfidentialityForm(FlaskForm):
+    is_confidential = BooleanField(_l("Confidential: others see only the codename"))
+    codename = StringField(_l("Codename"))
+    team_ids = SelectMultipleField(_l("Team (they see the lead as it is)"), coerce=int)
 
 
 class LandingForm(FlaskForm):

@@ -12,6 +12,7 @@ from sqlalchemy import FunctionFilter, case, func, select
 
 from crm.events.models import Event, Registration, RegistrationStatus, registration_meeting_requests
 from crm.extensions import db
+from crm.leads.confidential import Reader, name_seen_by
 from crm.leads.models import PIPELINE, Company, Stage, StageChange
 
 MILESTONES = (Stage.qualified, Stage.site_visit, Stage.decision, Stage.landed)
@@ -82,8 +83,9 @@ def meeting_requests(event: Event) -> int:
     )
 
 
-def companies_of(event: Event) -> list[AttributedCompany]:
-    """The companies registered for the event, whether it brought them, the milestones reached."""
+def companies_of(event: Event, reader: Reader) -> list[AttributedCompany]:
+    """The companies registered for the event (by the names ``reader`` may read), whether it
+    brought them, the milestones reached."""
     at_event = (
         select(
             Registration.company_id.label("company_id"),
@@ -120,7 +122,7 @@ def companies_of(event: Event) -> list[AttributedCompany]:
     rows = db.session.execute(
         select(
             Company.id,
-            Company.name,
+            name_seen_by(reader),
             at_event.c.registered_at <= first.c.first_at,
             *(func.coalesce(progress.c[stage.value], 0) for stage in MILESTONES),
         )
@@ -143,11 +145,11 @@ def and_later(milestone: Stage) -> tuple[Stage, ...]:
     return PIPELINE[PIPELINE.index(milestone) :]
 
 
-def event_attribution(event: Event) -> EventAttribution:
+def event_attribution(event: Event, reader: Reader) -> EventAttribution:
     registrations, confirmed, waitlisted, cancelled, checked_in, no_shows = registration_counts(
         event
     )
-    found = companies_of(event)
+    found = companies_of(event, reader)
     milestones = [
         Milestone(
             stage,

@@ -68,7 +68,9 @@ def dashboard() -> ResponseReturnValue:
 @login_required
 def event_report(event_id: int) -> ResponseReturnValue:
     event = db.session.get(Event, event_id) or abort(404)
-    return render_template("reports/event.html", event=event, attribution=event_attribution(event))
+    return render_template(
+        "reports/event.html", event=event, attribution=event_attribution(event, current_user)
+    )
 
 
 def chosen_year() -> int:
