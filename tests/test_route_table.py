@@ -149,6 +149,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/leads/<int:company_id>/activities", "POST"): Expected(302, 403, 302, 302),
     ("/leads/<int:company_id>/tasks", "POST"): Expected(302, 403, 302, 302),
     ("/leads/<int:company_id>/merge", "POST"): Expected(302, 403, 302, 302),
+    ("/leads/<int:company_id>/confidentiality", "POST"): Expected(302, 403, 422, 422),
     ("/leads/<int:company_id>/contacts/new", "GET"): Expected(302, 403, 200, 200),
     ("/leads/<int:company_id>/contacts/new", "POST"): Expected(302, 403, 422, 422),
     ("/leads/<int:company_id>/contacts/<int:contact_id>", "GET"): Expected(302, 403, 200, 200),
@@ -983,6 +984,10 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ("/leads/<int:company_id>/merge", "POST"): Ask(
         form=lambda w, c: {"duplicate_id": str(w.duplicate_ids[c])}
     ),
+    # Confidential without a codename: refused, the lead stays open to every caller.
+    ("/leads/<int:company_id>/confidentiality", "POST"): Ask(
+        form=lambda w, c: {"is_confidential": "y", "codename": ""}
+    ),
     ("/leads/<int:company_id>/contacts/<int:contact_id>", "POST"): Ask(
         form=lambda w, c: {
             "name": "Hanna Voss",
@@ -1135,7 +1140,16 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
     ),
     ("/companies/<int:company_id>/partners", "GET", "every lead"): (
         Expected(None, 200, 200, None),
-        every("company_id", Company.id),
+        every("company_id", Company.id, Company.is_confidential.is_(False)),
+    ),
+    # The demo's confidential lead belongs to the staff member; the viewer is no member.
+    ("/companies/<int:company_id>/partners", "GET", "every confidential lead"): (
+        Expected(None, 403, 200, 200),
+        every("company_id", Company.id, Company.is_confidential.is_(True)),
+    ),
+    ("/leads/<int:company_id>/edit", "GET", "every confidential lead"): (
+        Expected(None, 403, 200, 200),
+        every("company_id", Company.id, Company.is_confidential.is_(True)),
     ),
     ("/api/v1/companies/<int:company_id>", "GET", "every lead"): (
         Expected(None, 200, None, None),
@@ -1942,6 +1956,14 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
     ("/leads/<int:company_id>/archive", "POST", "a form without its CSRF token"): (
         Expected(400, 400, 400, 400),
         Ask(has_csrf=False),
+    ),
+    # The lead without an owner is marked by the admin alone, then stays confidential.
+    ("/leads/<int:company_id>/confidentiality", "POST", "a lead without an owner, marked"): (
+        Expected(302, 403, 403, 302),
+        Ask(
+            values=lambda w, c: {"company_id": w.bare_company_id},
+            form=lambda w, c: {"is_confidential": "y", "codename": "Project Bare Heron"},
+        ),
     ),
 }
 
