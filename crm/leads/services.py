@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.auth.models import Role, User
 from crm.db import repoint_references, utcnow
 from crm.extensions import db
-from crm.leads.confidential import Reader, may_change_confidentiality, shown_name
+from crm.leads.confidential import Reader, can_see, may_change_confidentiality, shown_name
 from crm.leads.matching import domain_of_url, find_matching_companies
 from crm.leads.models import (
     CODENAME_LENGTH,
@@ -745,6 +745,14 @@ def merge_companies(survivor: Company, duplicate: Company, *, by: User) -> Compa
     if survivor.id == duplicate.id:
         raise Refused(
             "merge_into_itself", "duplicate_id", _l("A company cannot be merged into itself.")
+        )
+    if not can_see(duplicate, by):
+        raise Refused("no_such_company", "duplicate_id", _l("There is no company with this id."))
+    if duplicate.is_confidential and not survivor.is_confidential:
+        raise Refused(
+            "merge_confidential_into_open",
+            "duplicate_id",
+            _l("A confidential lead is merged only into a confidential one: mark this one first."),
         )
     for field in ("domain", "website", "country", "city", "sector", "owner_id"):
         if getattr(survivor, field) is None:

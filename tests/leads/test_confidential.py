@@ -14,8 +14,9 @@ from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.leads import services
 from crm.leads.confidential import can_see, shown_name
+from crm.leads.csv_import import import_companies
 from crm.leads.models import Activity, Company
-from crm.refusals import Refusals
+from crm.refusals import Refusals, Refused
 from tests.helpers import submit_form
 
 
@@ -154,6 +155,38 @@ def test_a_look_alike_of_a_confidential_lead_is_named_by_its_codename_to_an_outs
 
     assert "Project Kestrel" in refused.value.message
     assert "Osprey" not in refused.value.message
+
+
+def test_an_outsider_cannot_merge_a_confidential_lead_away(
+    lead: Company,
+    owner: User,
+    create_company: Callable[..., Company],
+    create_user: Callable[..., User],
+) -> None:
+    mark(lead, owner, "Project Kestrel")
+    open_lead = create_company(name="Osprey Nuclear")
+
+    with pytest.raises(Refused) as by_outsider:
+        services.merge_companies(open_lead, lead, by=create_user(Role.staff))
+    with pytest.raises(Refused) as into_open:
+        services.merge_companies(open_lead, lead, by=owner)
+
+    assert by_outsider.value.code == "no_such_company"
+    assert into_open.value.code == "merge_confidential_into_open"
+    assert services.company_by_id(lead.id) is lead
+
+
+def test_an_import_row_like_a_confidential_lead_is_reported_by_its_codename(
+    lead: Company, owner: User, create_user: Callable[..., User]
+) -> None:
+    mark(lead, owner, "Project Kestrel")
+
+    report = import_companies(
+        b"name,country\nOsprey Nuclear Medicine,DE\n", dry_run=True, by=create_user(Role.staff)
+    )
+
+    messages = [error.message for error in report.errors]
+    assert messages == [f"name: matches the existing company 'Project Kestrel' (id {lead.id})."]
 
 
 # --- the lead page ----------------------------------------------------------------------------
