@@ -261,6 +261,10 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/api/v1/companies/<int:company_id>/partner-links", "GET"): Expected(401, 200, 200, 200),
     ("/api/v1/companies/<int:company_id>/partner-links", "POST"): Expected(401, 403, 201, 201),
     ("/api/v1/companies/<int:company_id>/site-matches", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/companies/<int:company_id>/roadmap", "GET"): Expected(401, 200, 200, 200),
+    # The lead's roadmap is started already: refused.
+    ("/api/v1/companies/<int:company_id>/roadmap", "POST"): Expected(401, 403, 422, 422),
+    ("/api/v1/roadmap-steps/<int:step_id>", "PATCH"): Expected(401, 403, 200, 200),
     ("/api/v1/sites", "GET"): Expected(401, 200, 200, 200),
     ("/api/v1/sites", "POST"): Expected(401, 403, 201, 201),
     ("/api/v1/sites/<int:site_id>", "GET"): Expected(401, 200, 200, 200),
@@ -1083,6 +1087,9 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ),
     ("/api/v1/companies/<int:company_id>/partner-links", "POST"): Ask(
         json=lambda w, c: {"partner": w.partner_slug, "reason": "Hot cells"}
+    ),
+    ("/api/v1/roadmap-steps/<int:step_id>", "PATCH"): Ask(
+        json=lambda w, c: {"status": "in_progress", "planned_on": "2026-04-01"}
     ),
     ("/api/v1/sites", "POST"): Ask(
         json=lambda w, c: {
@@ -1956,6 +1963,10 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
     ("/leads/<int:company_id>/archive", "POST", "a form without its CSRF token"): (
         Expected(400, 400, 400, 400),
         Ask(has_csrf=False),
+    ),
+    ("/api/v1/companies/<int:company_id>/roadmap", "POST", "a lead without a roadmap"): (
+        Expected(401, 403, 201, 422),
+        BARE,
     ),
     # The lead without an owner is marked by the admin alone, then stays confidential.
     ("/leads/<int:company_id>/confidentiality", "POST", "a lead without an owner, marked"): (

@@ -108,6 +108,9 @@ class CompanySchema(Schema):
     source = fields.Enum(LeadSource, required=True)
     owner_id = fields.Integer(allow_none=True)
     needs = fields.Pluck(CapabilitySchema, "slug", many=True, required=True)
+    expansion_plans = fields.String(
+        required=True, metadata={"description": "aftercare: what a landed company plans next"}
+    )
     is_demo = fields.Boolean(required=True)
     is_archived = fields.Boolean(required=True)
     is_confidential = fields.Boolean(required=True)
@@ -158,6 +161,7 @@ class CompanyDetailsSchema(Schema):
     estimated_landing_on = fields.Date(allow_none=True)
     actual_landing_on = fields.Date(allow_none=True)
     competing_locations = Text()
+    expansion_plans = Text(metadata={"description": "aftercare: what it plans next at its site"})
     site_area_m2 = fields.Integer(allow_none=True)
     needs_office = fields.Boolean()
     needs_lab = fields.Boolean()
