@@ -26,7 +26,7 @@ from werkzeug.test import TestResponse
 from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.leads import services as leads
-from crm.leads.models import Company
+from crm.leads.models import Company, Stage
 from crm.partners import services as partners
 from crm.partners.models import LinkSource, Partner
 from crm.seed.services import seed
@@ -48,6 +48,7 @@ from tests.test_route_table import (
 )
 
 CODENAME = "Project Kestrel"
+LANDED_CODENAME = "Project Merlin"  # a landed, verified confidential lead
 # What only the owner, the team and admins may read, in any case.
 SECRETS = ("Osprey", "osprey-nm.example", "Xaver Hidden", "xaver.hidden@")
 OUTSIDERS = ("outsider", "viewer")
@@ -119,6 +120,21 @@ def secret(
         team_ids=[users["member"].id],
         by=owner,
     )
+    landed = leads.create_company(
+        {
+            "name": "Osprey Landed Isotopes AG",
+            "domain": "osprey-landed.example",
+            "owner_id": owner.id,
+            "actual_landing_on": date(2026, 2, 2),
+            "expansion_plans": "Osprey plans a second production line.",
+        },
+        stage=Stage.landed,
+        by=owner,
+    )
+    leads.verify_landing(landed, "Osprey signed the lease", by=owner)
+    leads.set_confidentiality(
+        landed, is_confidential=True, codename=LANDED_CODENAME, team_ids=[], by=owner
+    )
     db.session.commit()
     callers = {name: open_session(app, name, user) for name, user in users.items()}
     return Secret(world, company.id, partner.slug, site.id, callers, users)
@@ -169,6 +185,7 @@ def every_get_url(secret: Secret, caller: str) -> list[str]:
     urls += [f"/leads/?per_page=200&page={page}" for page in range(1, total // 200 + 2)]
     urls += [f"/api/v1/companies/{secret.company_id}/{part}" for part in ("contacts", "tasks")]
     urls += ["/leads/tasks", "/dashboard", "/leads/aftercare", "/admin/outbox/"]
+    urls += ["/reports/wins?year=2026", "/reports/wins.csv?year=2026"]
     return urls
 
 
@@ -184,6 +201,8 @@ def test_an_outsider_meets_the_lead_only_by_its_codename(secret: Secret, outside
     for where, url in pages_of_the_lead(secret).items():
         assert CODENAME in get(caller, url, secret.world).text, where
     assert CODENAME in get(caller, "/leads/tasks", secret.world).text or outsider == "viewer"
+    for url in ("/reports/wins?year=2026", "/reports/wins.csv?year=2026", "/leads/aftercare"):
+        assert LANDED_CODENAME in get(caller, url, secret.world).text, url
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)

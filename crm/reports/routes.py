@@ -87,7 +87,7 @@ def wins() -> ResponseReturnValue:
     return render_template(
         "reports/wins.html",
         year=year,
-        tables=wins_tables(verified_wins(year)),
+        tables=wins_tables(verified_wins(year), current_user),
         first_year=FIRST_YEAR,
         last_year=LAST_YEAR,
     )
@@ -97,7 +97,7 @@ def wins() -> ResponseReturnValue:
 @login_required
 def wins_csv() -> ResponseReturnValue:
     year = chosen_year()
-    tables = wins_tables(verified_wins(year))
+    tables = wins_tables(verified_wins(year), current_user)
     header, *rows = list(csv_rows(tables))
     return Response(
         "".join(csv_lines([str(cell) for cell in header], rows)),
