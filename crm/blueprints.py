@@ -15,6 +15,7 @@ from crm.api import events as api_events
 from crm.api import partner_links as api_partner_links
 from crm.api import partners as api_partners
 from crm.api import registrations as api_registrations
+from crm.api import roadmap as api_roadmap
 from crm.api import sites as api_sites
 from crm.api import timeline as api_timeline
 from crm.api import token_routes
@@ -67,6 +68,7 @@ API_BLUEPRINTS = (
     api_timeline.blueprint,
     api_partner_links.blueprint,
     api_sites.blueprint,
+    api_roadmap.blueprint,
 )
 
 

@@ -66,6 +66,7 @@ NOT_REACHED_BY_LINKS = {
     "api_events.Events",
     "api_partner_links.CompanyPartnerLinks",
     "api_partners.Partners",
+    "api_roadmap.Roadmap",
     "api_registrations.Registrations",
     "api_sites.CompanySiteMatches",
     "api_sites.SiteDetail",

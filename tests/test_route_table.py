@@ -151,6 +151,7 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/leads/<int:company_id>/activities", "POST"): Expected(302, 403, 302, 302),
     ("/leads/<int:company_id>/tasks", "POST"): Expected(302, 403, 302, 302),
     ("/leads/<int:company_id>/merge", "POST"): Expected(302, 403, 302, 302),
+    ("/leads/<int:company_id>/confidentiality", "POST"): Expected(302, 403, 422, 422),
     ("/leads/<int:company_id>/contacts/new", "GET"): Expected(302, 403, 200, 200),
     ("/leads/<int:company_id>/contacts/new", "POST"): Expected(302, 403, 422, 422),
     ("/leads/<int:company_id>/contacts/<int:contact_id>", "GET"): Expected(302, 403, 200, 200),
@@ -266,6 +267,10 @@ ROUTE_TABLE: dict[tuple[str, str], Expected] = {
     ("/api/v1/companies/<int:company_id>/partner-links", "GET"): Expected(401, 200, 200, 200),
     ("/api/v1/companies/<int:company_id>/partner-links", "POST"): Expected(401, 403, 201, 201),
     ("/api/v1/companies/<int:company_id>/site-matches", "GET"): Expected(401, 200, 200, 200),
+    ("/api/v1/companies/<int:company_id>/roadmap", "GET"): Expected(401, 200, 200, 200),
+    # The lead's roadmap is started already: refused.
+    ("/api/v1/companies/<int:company_id>/roadmap", "POST"): Expected(401, 403, 422, 422),
+    ("/api/v1/roadmap-steps/<int:step_id>", "PATCH"): Expected(401, 403, 200, 200),
     ("/api/v1/sites", "GET"): Expected(401, 200, 200, 200),
     ("/api/v1/sites", "POST"): Expected(401, 403, 201, 201),
     ("/api/v1/sites/<int:site_id>", "GET"): Expected(401, 200, 200, 200),
@@ -989,6 +994,10 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ("/leads/<int:company_id>/merge", "POST"): Ask(
         form=lambda w, c: {"duplicate_id": str(w.duplicate_ids[c])}
     ),
+    # Confidential without a codename: refused, the lead stays open to every caller.
+    ("/leads/<int:company_id>/confidentiality", "POST"): Ask(
+        form=lambda w, c: {"is_confidential": "y", "codename": ""}
+    ),
     ("/leads/<int:company_id>/contacts/<int:contact_id>", "POST"): Ask(
         form=lambda w, c: {
             "name": "Hanna Voss",
@@ -1089,6 +1098,9 @@ HOW_TO_ASK: dict[tuple[str, str], Ask] = {
     ("/api/v1/companies/<int:company_id>/partner-links", "POST"): Ask(
         json=lambda w, c: {"partner": w.partner_slug, "reason": "Hot cells"}
     ),
+    ("/api/v1/roadmap-steps/<int:step_id>", "PATCH"): Ask(
+        json=lambda w, c: {"status": "in_progress", "planned_on": "2026-04-01"}
+    ),
     ("/api/v1/sites", "POST"): Ask(
         json=lambda w, c: {
             "name": f"Api hall of {c}",
@@ -1145,7 +1157,16 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
     ),
     ("/companies/<int:company_id>/partners", "GET", "every lead"): (
         Expected(None, 200, 200, None),
-        every("company_id", Company.id),
+        every("company_id", Company.id, Company.is_confidential.is_(False)),
+    ),
+    # The demo's confidential lead belongs to the staff member; the viewer is no member.
+    ("/companies/<int:company_id>/partners", "GET", "every confidential lead"): (
+        Expected(None, 403, 200, 200),
+        every("company_id", Company.id, Company.is_confidential.is_(True)),
+    ),
+    ("/leads/<int:company_id>/edit", "GET", "every confidential lead"): (
+        Expected(None, 403, 200, 200),
+        every("company_id", Company.id, Company.is_confidential.is_(True)),
     ),
     ("/api/v1/companies/<int:company_id>", "GET", "every lead"): (
         Expected(None, 200, None, None),
@@ -1956,6 +1977,18 @@ MORE_ROWS: dict[tuple[str, str, str], tuple[Expected, Ask]] = {
     ("/leads/<int:company_id>/archive", "POST", "a form without its CSRF token"): (
         Expected(400, 400, 400, 400),
         Ask(has_csrf=False),
+    ),
+    ("/api/v1/companies/<int:company_id>/roadmap", "POST", "a lead without a roadmap"): (
+        Expected(401, 403, 201, 422),
+        BARE,
+    ),
+    # The lead without an owner is marked by the admin alone, then stays confidential.
+    ("/leads/<int:company_id>/confidentiality", "POST", "a lead without an owner, marked"): (
+        Expected(302, 403, 403, 302),
+        Ask(
+            values=lambda w, c: {"company_id": w.bare_company_id},
+            form=lambda w, c: {"is_confidential": "y", "codename": "Project Bare Heron"},
+        ),
     ),
 }
 

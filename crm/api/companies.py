@@ -16,6 +16,7 @@ from crm.api.blueprint import Blueprint
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.schemas import (
     COMPANY_DETAILS,
+    CONFIDENTIALITY_FIELDS,
     CompanyCreateSchema,
     CompanyFilterArgs,
     CompanySchema,
@@ -24,6 +25,7 @@ from crm.api.schemas import (
 )
 from crm.auth.models import Role
 from crm.leads import services
+from crm.leads.confidential import can_see
 from crm.leads.listing import SORTS, CompanyFilters, filtered_companies
 from crm.leads.models import Company
 from crm.vocabulary.models import Capability
@@ -61,10 +63,19 @@ def list_filters(args: dict[str, Any]) -> CompanyFilters:
     )
 
 
-def company_or_404(company_id: int) -> Company:
+def any_company_or_404(company_id: int) -> Company:
+    """The company, whoever asks: only for answers that show it as the caller may read it."""
     company = services.company_by_id(company_id)
     if company is None:
         abort(404, message=gettext("No company %(id)d.", id=company_id))
+    return company
+
+
+def company_or_404(company_id: int) -> Company:
+    """The company, for callers who may see it as it is (``crm.leads.confidential``)."""
+    company = any_company_or_404(company_id)
+    if not can_see(company, g.api_caller.user):
+        abort(403, message=gettext("This lead is confidential: only its owner, team and admins."))
     return company
 
 
@@ -83,7 +94,8 @@ class Companies(MethodView):
     @api_access(Role.viewer)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Companies, filtered and sorted like the staff list."""
-        return paginate(filtered_companies(list_filters(args)), args["page"], args["per_page"])
+        query = filtered_companies(list_filters(args), g.api_caller.user)
+        return paginate(query, args["page"], args["per_page"])
 
     @api_access(Role.staff)
     @blueprint.doc(security=BEARER_SECURITY)
@@ -109,8 +121,8 @@ class CompanyDetail(MethodView):
     @blueprint.response(200, CompanySchema)
     @api_access(Role.viewer)
     def get(self, company_id: int) -> Company:
-        """One company."""
-        return company_or_404(company_id)
+        """One company; a confidential one as the caller may read it."""
+        return any_company_or_404(company_id)
 
     @api_access(Role.staff)
     @blueprint.doc(security=BEARER_SECURITY)
@@ -118,12 +130,23 @@ class CompanyDetail(MethodView):
     @blueprint.response(200, CompanySchema)
     @blueprint.alt_response(409, response="CONFLICT")
     def patch(self, data: dict[str, Any], company_id: int) -> Company:
-        """Change the fields sent; ``version`` must be the one last read."""
+        """Change the fields sent; ``version`` must be the one last read. Marking a lead
+        confidential, its codename and team are for its owner and admins (others get 403)."""
         company = company_or_404(company_id)
         details, needs = company_details(data)
-        return services.update_company(
-            company, details, needs=needs, expected_version=data["version"]
-        )
+        services.update_company(company, details, needs=needs, expected_version=data["version"])
+        if any(name in data for name in CONFIDENTIALITY_FIELDS):
+            try:
+                services.set_confidentiality(
+                    company,
+                    is_confidential=data.get("is_confidential", company.is_confidential),
+                    codename=data.get("codename", company.codename),
+                    team_ids=data.get("team_ids", [member.id for member in company.team]),
+                    by=g.api_caller.user,
+                )
+            except services.NotTheOwner as error:
+                abort(403, message=error.message)
+        return company
 
     @api_access(Role.admin)
     @blueprint.doc(security=BEARER_SECURITY)

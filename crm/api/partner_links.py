@@ -60,4 +60,5 @@ class PartnerLinkStatus(MethodView):
         link = db.session.get(PartnerLink, link_id)
         if link is None:
             abort(404, message=gettext("No partner link %(id)d.", id=link_id))
+        company_or_404(link.company_id)
         return services.change_link_status(link, data["status"], g.api_caller.user)

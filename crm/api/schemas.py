@@ -2,14 +2,15 @@
 
 from typing import Any
 
-from flask import current_app
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from flask import current_app, g
+from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate
 
 from crm.consents.models import ConsentPurpose
 from crm.consents.texts import CURRENT_VERSIONS
 from crm.events.models import Event, EventStatus, RegistrationStatus
 from crm.events.planning import TRANSLATED_TEXTS
-from crm.leads.models import ActivityKind, Contact, InvestmentType, LeadSource, Stage
+from crm.leads.confidential import seen_by
+from crm.leads.models import ActivityKind, Company, Contact, InvestmentType, LeadSource, Stage
 from crm.leads.services import MAX_ID, STAFF_ACTIVITY_KINDS
 from crm.partners.models import LinkSource, LinkStatus, PartnerKind
 from crm.vocabulary.groups import group_label
@@ -109,11 +110,26 @@ class CompanySchema(Schema):
     source = fields.Enum(LeadSource, required=True)
     owner_id = fields.Integer(allow_none=True)
     needs = fields.Pluck(CapabilitySchema, "slug", many=True, required=True)
+    expansion_plans = fields.String(
+        required=True, metadata={"description": "aftercare: what a landed company plans next"}
+    )
     is_demo = fields.Boolean(required=True)
     is_archived = fields.Boolean(required=True)
+    is_confidential = fields.Boolean(required=True)
+    codename = fields.String(allow_none=True)
+    team_ids = fields.Method("team_of", required=True, metadata={"type": "array"})
     version = fields.Integer(required=True)
     created_at = fields.AwareDateTime(required=True)
     updated_at = fields.AwareDateTime(required=True)
+
+    @pre_dump
+    def as_seen(self, company: Company, **kwargs: Any) -> Company:
+        """A confidential lead as the caller may read it: outsiders get the codename as its
+        name and nothing of its addresses and texts (crm/leads/confidential.py)."""
+        return seen_by(company, g.api_caller.user)
+
+    def team_of(self, company: Company) -> list[int]:
+        return [member.id for member in company.team]
 
 
 class CompanyFilterArgs(Schema):
@@ -147,6 +163,7 @@ class CompanyDetailsSchema(Schema):
     estimated_landing_on = fields.Date(allow_none=True)
     actual_landing_on = fields.Date(allow_none=True)
     competing_locations = Text()
+    expansion_plans = Text(metadata={"description": "aftercare: what it plans next at its site"})
     site_area_m2 = fields.Integer(allow_none=True)
     needs_office = fields.Boolean()
     needs_lab = fields.Boolean()
@@ -178,6 +195,17 @@ class CompanyUpdateSchema(CompanyDetailsSchema):
         validate=validate.Range(min=1, max=MAX_ID),
         metadata={"description": "the version of the company as last read"},
     )
+    is_confidential = fields.Boolean(
+        metadata={"description": "only the owner and admins; others then read the codename"}
+    )
+    codename = Text(allow_none=True, metadata={"description": "needed when confidential"})
+    team_ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        metadata={"description": "accounts besides the owner and admins who see the lead"},
+    )
+
+
+CONFIDENTIALITY_FIELDS = ("is_confidential", "codename", "team_ids")
 
 
 COMPANY_DETAILS = tuple(CompanyDetailsSchema().fields)

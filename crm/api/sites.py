@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from crm.api.access import BEARER_SECURITY, abort, api_access
-from crm.api.companies import company_or_404
+from crm.api.companies import any_company_or_404
 from crm.api.pagination import PageArgs, page_schema, paginate
 from crm.api.site_schemas import (
     ReservationInputSchema,
@@ -131,7 +131,8 @@ class CompanySiteMatches(MethodView):
     @blueprint.response(200, SiteMatchesSchema)
     def get(self, company_id: int) -> dict[str, Any]:
         """The sites on offer that meet the lead's site requirement, best first, each with the
-        parts it meets (``reasons``) and misses (``shortfalls``)."""
-        company = company_or_404(company_id)
+        parts it meets (``reasons``) and misses (``shortfalls``); they tell nothing of a
+        confidential lead, so everyone gets them."""
+        company = any_company_or_404(company_id)
         matches = services.site_matches_for(company)
         return {"items": matches, "why_empty": why_empty(company, matches)}

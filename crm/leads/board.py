@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from crm.db import utcnow
 from crm.extensions import db
+from crm.leads.confidential import Reader
 from crm.leads.listing import CompanyFilters
 from crm.leads.models import Company, FollowUpTask, Stage
 from crm.leads.services import allowed_moves
@@ -71,7 +72,7 @@ def board_return_filters(back: str, board_path: str) -> CompanyFilters | None:
     return board_filters(dict(parse_qsl(address.query)))
 
 
-def column_totals(filters: CompanyFilters) -> dict[Stage, ColumnTotals]:
+def column_totals(filters: CompanyFilters, reader: Reader) -> dict[Stage, ColumnTotals]:
     jobs = func.coalesce(Company.new_jobs, 0) + func.coalesce(Company.safeguarded_jobs, 0)
     rows = db.session.execute(
         select(
@@ -80,7 +81,7 @@ def column_totals(filters: CompanyFilters) -> dict[Stage, ColumnTotals]:
             func.coalesce(func.sum(jobs), 0),
             func.coalesce(func.sum(Company.capex_eur), 0),
         )
-        .where(*filters.conditions())
+        .where(*filters.conditions(reader))
         .group_by(Company.stage)
     )
     return {
@@ -90,11 +91,11 @@ def column_totals(filters: CompanyFilters) -> dict[Stage, ColumnTotals]:
     }
 
 
-def shown_companies(filters: CompanyFilters, size: int) -> list[Company]:
+def shown_companies(filters: CompanyFilters, reader: Reader, size: int) -> list[Company]:
     """The ``size`` most recently moved companies of each stage, with their owners."""
     firsts = [
         select(Company.id)
-        .where(*filters.conditions(), Company.stage == stage)
+        .where(*filters.conditions(reader), Company.stage == stage)
         .order_by(Company.stage_entered_at.desc(), Company.id.desc())
         .limit(size)
         .subquery()
@@ -136,10 +137,12 @@ def days_since(moment: datetime, now: datetime) -> int:
     return max((now - moment).days, 0)
 
 
-def board_columns(filters: CompanyFilters, size: int = BOARD_COLUMN_SIZE) -> list[Column]:
+def board_columns(
+    filters: CompanyFilters, reader: Reader, size: int = BOARD_COLUMN_SIZE
+) -> list[Column]:
     """Every stage's column in pipeline order: its first ``size`` cards and its totals."""
-    totals = column_totals(filters)
-    companies = shown_companies(filters, size)
+    totals = column_totals(filters, reader)
+    companies = shown_companies(filters, reader, size)
     tasks = next_open_tasks([company.id for company in companies])
     now = utcnow()
     cards: dict[Stage, list[Card]] = {stage: [] for stage in Stage}

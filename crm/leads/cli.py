@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from crm.cli import parse_instant
+from crm.leads.confidential import COMMAND_LINE
 from crm.leads.csv_export import export_lines
 from crm.leads.csv_import import CheckedRow, ImportFileError, import_companies
 from crm.leads.digest import due_digests, queue_due_digests
@@ -52,7 +53,7 @@ def import_command(file: Path, dry_run: bool, valid_only: bool) -> None:
 def export_command(file: Path) -> None:
     """Write every live company to a CSV file."""
     with file.open("w", encoding="utf-8", newline="") as target:
-        for line in export_lines(CompanyFilters()):
+        for line in export_lines(CompanyFilters(), COMMAND_LINE):
             target.write(line)
     click.echo(f"Exported to {file}.")
 

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
+from crm.leads.confidential import Reader, seen_by
 from crm.leads.listing import CompanyFilters, filtered_companies
 from crm.leads.models import Company
 from crm.spreadsheets import csv_lines
@@ -67,10 +68,11 @@ def company_row(company: Company) -> list[object]:
     return [values[column] for column in COLUMNS]
 
 
-def export_lines(filters: CompanyFilters) -> Iterator[str]:
-    """The header, then one CSV line per company, read from the database in batches."""
+def export_lines(filters: CompanyFilters, reader: Reader) -> Iterator[str]:
+    """The header, then one CSV line per company as ``reader`` may read it, read from the
+    database in batches."""
     query = (
-        filtered_companies(filters)
+        filtered_companies(filters, reader)
         .options(
             selectinload(Company.owner),
             selectinload(Company.needs),
@@ -81,6 +83,6 @@ def export_lines(filters: CompanyFilters) -> Iterator[str]:
 
     def rows() -> Iterator[list[object]]:
         for company in db.session.scalars(query):
-            yield company_row(company)
+            yield company_row(seen_by(company, reader))
 
     yield from csv_lines(COLUMNS, rows())

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from crm.audit.actor import IMPORT, acting_as
 from crm.auth.models import User
 from crm.extensions import db
+from crm.leads.confidential import COMMAND_LINE, Reader, shown_name
 from crm.leads.matching import domain_of_url
 from crm.leads.models import InvestmentType, LeadSource, Stage
 from crm.leads.names import normalise_company_name
@@ -156,7 +157,8 @@ def parse_csv(data: bytes) -> ParsedFile:
 class RowChecker:
     """Checks rows against the database and against the rows before them in the file."""
 
-    def __init__(self) -> None:
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader  # who is told which company a row matches
         self.capabilities = {c.slug: c for c in db.session.scalars(select(Capability))}
         self.users = {u.email: u for u in db.session.scalars(select(User))}
         self.seen_names: set[str] = set()
@@ -266,7 +268,7 @@ class RowChecker:
             row.errors.append(
                 _(
                     "name: matches the existing company %(name)r (id %(id)d).",
-                    name=existing[0].name,
+                    name=shown_name(existing[0], self.reader),
                     id=existing[0].id,
                 )
             )
@@ -289,8 +291,8 @@ def reported(refusal: Refused, prefix: str = "") -> str:
     return f"{column}: {refusal.message}"
 
 
-def check_rows(parsed: ParsedFile) -> Iterator[CheckedRow]:
-    checker = RowChecker()
+def check_rows(parsed: ParsedFile, reader: Reader) -> Iterator[CheckedRow]:
+    checker = RowChecker(reader)
     for row_number, values in parsed.rows:
         yield checker.check(row_number, values)
 
@@ -324,6 +326,6 @@ def import_companies(
     progress: Callable[[Iterator[CheckedRow], int], Iterator[CheckedRow]] | None = None,
 ) -> ImportReport:
     parsed = parse_csv(data)
-    checked = check_rows(parsed)
+    checked = check_rows(parsed, by or COMMAND_LINE)
     rows = list(progress(checked, len(parsed.rows)) if progress else checked)
     return import_checked_rows(rows, valid_only=valid_only, dry_run=dry_run, by=by)

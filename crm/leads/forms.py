@@ -11,6 +11,7 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -109,6 +110,12 @@ class StageForm(FlaskForm):
     lost_to_location = StringField(_l("Lost to (location)"))
     # The board a move was asked from, to go back to after it.
     back = HiddenField()
+
+
+class ConfidentialityForm(FlaskForm):
+    is_confidential = BooleanField(_l("Confidential: others see only the codename"))
+    codename = StringField(_l("Codename"))
+    team_ids = SelectMultipleField(_l("Team (they see the lead as it is)"), coerce=int)
 
 
 class LandingForm(FlaskForm):

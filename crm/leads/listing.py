@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
+from crm.leads.confidential import Reader, findable
 from crm.leads.models import Company, Contact, FollowUpTask, LeadSource, Stage, company_needs
 from crm.vocabulary.models import Capability
 
@@ -96,22 +97,22 @@ class CompanyFilters:
             return {"created": str(NOT_A_MONTH)}
         return {}
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, reader: Reader) -> list[ColumnElement[bool]]:
+        """What the filters select, as ``reader`` may search (``crm.leads.confidential``)."""
         conditions: list[ColumnElement[bool]] = [Company.is_archived.is_(self.archived == "yes")]
         if self.q:
             pattern = f"%{self.q.lower()}%"
-            conditions.append(
-                or_(
-                    func.lower(Company.name).like(pattern),
-                    Company.normalised_name.like(pattern),
-                    Company.domain.like(pattern),
-                    func.lower(Company.city).like(pattern),
-                    exists().where(
-                        Contact.company_id == Company.id,
-                        or_(func.lower(Contact.name).like(pattern), Contact.email.like(pattern)),
-                    ),
-                )
+            real_match = or_(
+                func.lower(Company.name).like(pattern),
+                Company.normalised_name.like(pattern),
+                Company.domain.like(pattern),
+                func.lower(Company.city).like(pattern),
+                exists().where(
+                    Contact.company_id == Company.id,
+                    or_(func.lower(Contact.name).like(pattern), Contact.email.like(pattern)),
+                ),
             )
+            conditions.append(findable(real_match, pattern, reader))
         if self.stage:
             conditions.append(Company.stage == Stage[self.stage])
         if self.owner:
@@ -144,11 +145,11 @@ class CompanyFilters:
         return [column.desc() if self.sort.startswith("-") else column.asc(), Company.id]
 
 
-def filtered_companies(filters: CompanyFilters) -> Select[Company]:
+def filtered_companies(filters: CompanyFilters, reader: Reader) -> Select[Company]:
     """The companies the filters select, in their order, with their needs."""
     return (
         select(Company)
-        .where(*filters.conditions())
+        .where(*filters.conditions(reader))
         .order_by(*filters.ordering())
         .options(selectinload(Company.needs))
     )
@@ -168,14 +169,14 @@ class CompanyPage:
         return max(1, -(-self.total // self.filters.per_page))
 
 
-def company_page(filters: CompanyFilters) -> CompanyPage:
+def company_page(filters: CompanyFilters, reader: Reader) -> CompanyPage:
     """One page of the list in a fixed number of queries, whatever the page size."""
     total = db.session.scalar(
-        select(func.count()).select_from(Company).where(*filters.conditions())
+        select(func.count()).select_from(Company).where(*filters.conditions(reader))
     )
     companies = list(
         db.session.scalars(
-            filtered_companies(filters)
+            filtered_companies(filters, reader)
             .options(selectinload(Company.owner), selectinload(Company.needs))
             .limit(filters.per_page)
             .offset((filters.page - 1) * filters.per_page)

@@ -120,6 +120,16 @@ company_needs = Table(
     Column("capability_id", ForeignKey("capabilities.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# The staff members besides the owner who see a confidential lead as it is.
+company_team_members = Table(
+    "company_team_members",
+    db.metadata,
+    Column("company_id", ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+CODENAME_LENGTH = 120
+
 
 class Company(Model):
     """A company interested in settling: the lead."""
@@ -137,6 +147,9 @@ class Company(Model):
         ),
         # The board: each stage's most recently moved leads first.
         Index("ix_companies_stage_stage_entered_at", "stage", "stage_entered_at"),
+        CheckConstraint(
+            "NOT is_confidential OR codename IS NOT NULL", name="confidential_codename"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,6 +211,11 @@ class Company(Model):
     )
     landing_evidence: Mapped[str] = mapped_column(Text, default="")
 
+    # A confidential lead shows its real name, domain and people only to its owner, its team
+    # and admins; everyone else reads the codename (crm/leads/confidential.py).
+    is_confidential: Mapped[bool] = mapped_column(default=False)
+    codename: Mapped[str | None] = mapped_column(String(CODENAME_LENGTH), unique=True)
+
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     landing_verified_by: Mapped[User | None] = relationship(foreign_keys=[landing_verified_by_id])
     needs: Mapped[list[Capability]] = relationship(
@@ -206,6 +224,7 @@ class Company(Model):
     contacts: Mapped[list["Contact"]] = relationship(
         back_populates="company", order_by="Contact.name", cascade="all, delete-orphan"
     )
+    team: Mapped[list[User]] = relationship(secondary=company_team_members, order_by=User.name)
 
     stage_changes: Mapped[list["StageChange"]] = relationship(
         back_populates="company",

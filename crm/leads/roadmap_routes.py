@@ -35,6 +35,7 @@ def start_roadmap(company_id: int) -> ResponseReturnValue:
 @role_required(Role.staff)
 def update_roadmap_step(step_id: int) -> ResponseReturnValue:
     step = db.get_or_404(RoadmapStep, step_id)
+    company_or_404(step.company_id)
     form = RoadmapStepForm(prefix=step_prefix(step))
     form.owner_id.choices = staff_choices(_("Nobody"))
     if form.validate_on_submit():

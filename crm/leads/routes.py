@@ -28,11 +28,13 @@ from crm.forms import flash_refusal, show_refusals
 from crm.i18n import from_reader_time
 from crm.leads import services
 from crm.leads.board import board_columns, board_filters, board_return_filters
+from crm.leads.confidential import can_see, may_change_confidentiality, shown_name
 from crm.leads.csv_export import export_lines
 from crm.leads.csv_import import ImportFileError, import_companies
 from crm.leads.forms import (
     ActivityForm,
     CompanyForm,
+    ConfidentialityForm,
     ContactForm,
     ImportForm,
     LandingForm,
@@ -79,7 +81,31 @@ def staff_choices(blank: str) -> list[SelectChoice]:
 
 
 def company_or_404(company_id: int) -> Company:
-    return services.company_by_id(company_id) or abort(404)
+    """The company, for those who may see it as it is (``crm.leads.confidential``)."""
+    company = services.company_by_id(company_id) or abort(404)
+    return company if can_see(company, current_user) else abort(403)
+
+
+@blueprint.app_template_global()
+def lead_name(company: Company, reader: Any = current_user) -> str:
+    """The name a reader (the one signed in, unless another is given) may read."""
+    return shown_name(company, reader)
+
+
+@blueprint.app_template_global()
+def can_see_lead(company: Company, reader: Any = current_user) -> bool:
+    return can_see(company, reader)
+
+
+@blueprint.app_template_global()
+def can_see_lead_of(company_id: int | None) -> bool:
+    """Whether the one signed in may read what concerns the company ``company_id`` (a mail about
+    it, say); true when it names none."""
+    company = services.company_by_id(company_id) if company_id else None
+    return company is None or can_see(company, current_user)
+
+
+blueprint.add_app_template_global(may_change_confidentiality, "may_change_confidentiality")
 
 
 def company_form(company: Company | None = None) -> CompanyForm:
@@ -108,7 +134,7 @@ def index() -> ResponseReturnValue:
     errors = filters.errors()
     return render_template(
         "leads/index.html",
-        page=company_page(filters),
+        page=company_page(filters, current_user),
         filters=filters,
         errors=errors,
         owners=staff_choices(_("Any owner")),
@@ -125,7 +151,7 @@ def board() -> ResponseReturnValue:
     filters = board_filters(request.args)
     return render_template(
         "leads/board.html",
-        columns=board_columns(filters),
+        columns=board_columns(filters, current_user),
         filters=filters,
         owners=staff_choices(_("Any owner")),
         sources=list(LeadSource),
@@ -138,7 +164,7 @@ def board() -> ResponseReturnValue:
 def export() -> ResponseReturnValue:
     filters = CompanyFilters.from_args(request.args)
     return Response(
-        stream_with_context(export_lines(filters)),
+        stream_with_context(export_lines(filters, current_user)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=companies.csv"},
     )
@@ -176,7 +202,10 @@ def create() -> ResponseReturnValue:
 @blueprint.get("/<int:company_id>")
 @role_required(Role.viewer)
 def show(company_id: int) -> ResponseReturnValue:
-    return render_company(company_or_404(company_id))
+    company = services.company_by_id(company_id) or abort(404)
+    if not can_see(company, current_user):
+        return render_template("leads/confidential.html", company=company)
+    return render_company(company)
 
 
 def render_company(company: Company, status: int = 200, **forms: Any) -> ResponseReturnValue:
@@ -206,9 +235,45 @@ def render_company(company: Company, status: int = 200, **forms: Any) -> Respons
         landing_form=forms.pop("landing_form", None) or LandingForm(),
         activity_form=forms.pop("activity_form", None) or ActivityForm(),
         merge_form=forms.pop("merge_form", None) or MergeForm(),
+        confidentiality_form=forms.pop("confidentiality_form", None)
+        or confidentiality_form(company),
         task_form=task_form,
         missing_facts=[missing_fact_link(company, field) for field in dict.fromkeys(missing_facts)],
     ), status
+
+
+def confidentiality_form(company: Company) -> ConfidentialityForm:
+    form = ConfidentialityForm(obj=company)
+    form.team_ids.choices = [
+        SelectChoice(user.id, user.name) for user in services.team_candidates()
+    ]
+    if not form.is_submitted():
+        form.team_ids.data = [member.id for member in company.team]
+    return form
+
+
+@blueprint.post("/<int:company_id>/confidentiality")
+@role_required(Role.staff)
+def confidentiality(company_id: int) -> ResponseReturnValue:
+    company = company_or_404(company_id)
+    form = confidentiality_form(company)
+    if form.validate_on_submit():
+        try:
+            services.set_confidentiality(
+                company,
+                is_confidential=bool(form.is_confidential.data),
+                codename=form.codename.data,
+                team_ids=form.team_ids.data or [],
+                by=current_user,
+            )
+        except services.NotTheOwner:
+            abort(403)
+        except Refusals as error:
+            show_refusals(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("leads.show", company_id=company_id))
+    return render_company(company, 422, confidentiality_form=form)
 
 
 @blueprint.route("/<int:company_id>/edit", methods=["GET", "POST"])

@@ -21,8 +21,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.auth.models import Role, User
 from crm.db import repoint_references, utcnow
 from crm.extensions import db
+from crm.leads.confidential import Reader, can_see, may_change_confidentiality, shown_name
 from crm.leads.matching import domain_of_url, find_matching_companies
 from crm.leads.models import (
+    CODENAME_LENGTH,
     MAX_CAPEX_EUR,
     MAX_COUNT,
     OPEN_STAGES,
@@ -117,12 +119,12 @@ STAFF_ACTIVITY_KINDS = (
 
 
 class PossibleDuplicates(Conflict):
-    def __init__(self, matches: list[Company]) -> None:
+    def __init__(self, matches: list[Company], reader: Reader) -> None:
         super().__init__(
             "possible_duplicate",
             "name",
             "A company with the same domain or a near-same name exists already: {names}.",
-            names=", ".join(f"{match.name} (id {match.id})" for match in matches),
+            names=", ".join(f"{shown_name(match, reader)} (id {match.id})" for match in matches),
         )
         self.matches = matches
         self.facts["duplicate_ids"] = [match.id for match in matches]
@@ -243,7 +245,7 @@ def create_company(
     looks like a known company."""
     refuse_any(company_refusals(details))
     if not allow_duplicates and (matches := possible_duplicates(details)):
-        raise PossibleDuplicates(matches)
+        raise PossibleDuplicates(matches, by)
     company = Company(
         stage=stage, is_demo=is_demo, description="", competing_locations="", expansion_plans=""
     )
@@ -274,6 +276,98 @@ def update_company(
         db.session.flush()
     except StaleDataError as error:
         raise StaleEdit from error
+    return company
+
+
+class NotTheOwner(Refused):
+    """Refused to someone who may not do this at all (the API answers 403)."""
+
+
+def codename_refusals(company: Company, codename: str) -> Iterator[Refused]:
+    """A codename must hide the name: none of a company's names, none used already."""
+    if (refusal := bounded_text("codename", codename, CODENAME_LENGTH)) is not None:
+        yield refusal
+        return
+    others = select(Company.id).where(Company.id != company.id)
+    is_a_name = db.session.scalar(
+        select(Company.id)
+        .where(
+            (func.lower(Company.name) == codename.lower())
+            | (Company.normalised_name == normalise_company_name(codename))
+        )
+        .limit(1)
+    )
+    if is_a_name is not None:
+        yield Refused(
+            "codename_is_a_name",
+            "codename",
+            _l("{codename} is the name of a company: choose a codename that names no company."),
+            codename=codename,
+        )
+    elif db.session.scalar(others.where(func.lower(Company.codename) == codename.lower()).limit(1)):
+        yield Refused(
+            "codename_taken",
+            "codename",
+            _l("The codename {codename} is used for another lead already."),
+            codename=codename,
+        )
+
+
+def team_member(user_id: int) -> User:
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    if user is None or not user.is_enabled:
+        raise Refused(
+            "unknown_account", "team_ids", _l("There is no enabled account {id}."), id=user_id
+        )
+    return user
+
+
+def set_confidentiality(
+    company: Company,
+    *,
+    is_confidential: bool,
+    codename: str | None,
+    team_ids: Iterable[int],
+    by: User,
+) -> Company:
+    """Mark a lead confidential under a codename with a team, change those, or unmark it
+    (which forgets codename and team). Only the lead's owner and admins may."""
+    if not may_change_confidentiality(company, by):
+        raise NotTheOwner(
+            "not_the_owner",
+            "is_confidential",
+            _l("Only the lead's owner and admins mark it confidential and choose its team."),
+        )
+    codename = (codename or "").strip()
+    team: list[User] = []
+    found: list[Refused] = []
+    if is_confidential:
+        if not codename:
+            found.append(
+                Refused(
+                    "codename_required",
+                    "codename",
+                    _l("A confidential lead needs a codename, shown instead of its name."),
+                )
+            )
+        else:
+            found += codename_refusals(company, codename)
+        for user_id in dict.fromkeys(team_ids):
+            try:
+                team.append(team_member(user_id))
+            except Refused as refusal:
+                found.append(refusal)
+    refuse_any(found)
+    was = (company.is_confidential, company.codename)
+    company.is_confidential = is_confidential
+    company.codename = codename if is_confidential else None
+    company.team = team
+    db.session.flush()
+    if was != (company.is_confidential, company.codename):
+        subject = (
+            f"Marked confidential as {codename}" if is_confidential else "No longer confidential"
+        )
+        record_activity(company, ActivityKind.system, subject, author=by)
     return company
 
 
@@ -605,6 +699,16 @@ def open_tasks_of(owner: User) -> list[FollowUpTask]:
     )
 
 
+def team_candidates() -> list[User]:
+    """Who may join a confidential lead's team: enabled accounts other than admins (who see
+    every lead), by name."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.role != Role.admin, User.is_enabled).order_by(User.name)
+        )
+    )
+
+
 def staff_members() -> list[User]:
     """Who may own leads and tasks, by name."""
     return list(
@@ -623,6 +727,14 @@ def merge_companies(survivor: Company, duplicate: Company, *, by: User) -> Compa
     if survivor.id == duplicate.id:
         raise Refused(
             "merge_into_itself", "duplicate_id", _l("A company cannot be merged into itself.")
+        )
+    if not can_see(duplicate, by):
+        raise Refused("no_such_company", "duplicate_id", _l("There is no company with this id."))
+    if duplicate.is_confidential and not survivor.is_confidential:
+        raise Refused(
+            "merge_confidential_into_open",
+            "duplicate_id",
+            _l("A confidential lead is merged only into a confidential one: mark this one first."),
         )
     for field in ("domain", "website", "country", "city", "sector", "owner_id"):
         if getattr(survivor, field) is None:

@@ -11,6 +11,7 @@ from crm.auth.access import role_required
 from crm.auth.models import Role
 from crm.extensions import db
 from crm.forms import flash_refusal, show_refusals
+from crm.leads.confidential import can_see
 from crm.leads.models import Company
 from crm.leads.services import company_by_id
 from crm.partners import services
@@ -39,11 +40,14 @@ def partner_or_404(slug: str) -> Partner:
 
 
 def company_or_404(company_id: int) -> Company:
-    return company_by_id(company_id) or abort(404)
+    """The company, for those who may see it as it is (``crm.leads.confidential``)."""
+    company = company_by_id(company_id) or abort(404)
+    return company if can_see(company, current_user) else abort(403)
 
 
 def link_or_404(link_id: int) -> PartnerLink:
-    return db.get_or_404(PartnerLink, link_id)
+    link = db.get_or_404(PartnerLink, link_id)
+    return link if can_see(link.company, current_user) else abort(403)
 
 
 def capability_or_404(capability_id: int) -> Capability:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 
 from crm.events.models import Event, Registration, RegistrationStatus, registration_meeting_requests
 from crm.extensions import db
+from crm.leads.confidential import Reader, name_seen_by, visible_to
 from crm.leads.models import PIPELINE, Company, Stage, StageChange
 
 MILESTONES = (Stage.qualified, Stage.site_visit, Stage.decision, Stage.landed)
@@ -129,9 +130,10 @@ def meeting_requests(event: Event) -> int:
     )
 
 
-def attributed_companies(event: Event) -> CTE:
-    """The companies registered for the event, with whether it brought them (1 or 0) and, for
-    each milestone, whether they reached it after registering (1 or 0)."""
+def attributed_companies(event: Event, reader: Reader) -> CTE:
+    """The companies registered for the event (by the names ``reader`` may read), with whether it
+    brought them (1 or 0) and, for each milestone, whether they reached it after registering (1
+    or 0)."""
     at_event = (
         select(
             Registration.company_id.label("company_id"),
@@ -163,8 +165,10 @@ def attributed_companies(event: Event) -> CTE:
     return (
         select(
             Company.id,
-            Company.name,
-            Company.normalised_name,
+            name_seen_by(reader).label("name"),
+            case(
+                (visible_to(reader), Company.normalised_name), else_=func.lower(Company.codename)
+            ).label("sort_name"),
             case((at_event.c.registered_at <= at_event.c.first_at, 1), else_=0).label("is_brought"),
             *(func.coalesce(progress.c[stage.value], 0).label(stage.value) for stage in MILESTONES),
         )
@@ -189,7 +193,7 @@ def in_group(companies: CTE, group: Group) -> ColumnElement[int]:
 
 
 def companies_behind(
-    event: Event, groups: list[Group], limit: int, offset: int = 0
+    event: Event, reader: Reader, groups: list[Group], limit: int, offset: int = 0
 ) -> dict[Group, CompanyList]:
     """For each group, its companies by name from ``offset`` (``limit`` of them) and how many
     it has in all: one query, however many companies the event had.
@@ -197,8 +201,8 @@ def companies_behind(
     A running count per group, over the companies sorted once by name, gives each company its
     place in every group it belongs to; only those in the places asked for are read.
     """
-    companies = attributed_companies(event)
-    by_name = (companies.c.normalised_name, companies.c.id)
+    companies = attributed_companies(event, reader)
+    by_name = (companies.c.sort_name, companies.c.id)
     flags = [in_group(companies, group) for group in groups]
     ranked = select(
         companies.c.id,
@@ -239,14 +243,14 @@ def companies_behind(
     }
 
 
-def event_attribution(event: Event) -> EventAttribution:
+def event_attribution(event: Event, reader: Reader) -> EventAttribution:
     registrations, confirmed, waitlisted, cancelled, checked_in, no_shows = registration_counts(
         event
     )
     groups = [Group(), Group(is_brought=True)] + [
         Group(is_brought, stage) for stage in MILESTONES for is_brought in (False, True)
     ]
-    listed = companies_behind(event, groups, LISTED)
+    listed = companies_behind(event, reader, groups, LISTED)
     return EventAttribution(
         registrations=registrations,
         confirmed=confirmed,

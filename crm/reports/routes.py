@@ -77,7 +77,9 @@ def dashboard() -> ResponseReturnValue:
 @login_required
 def event_report(event_id: int) -> ResponseReturnValue:
     event = db.session.get(Event, event_id) or abort(404)
-    return render_template("reports/event.html", event=event, attribution=event_attribution(event))
+    return render_template(
+        "reports/event.html", event=event, attribution=event_attribution(event, current_user)
+    )
 
 
 @blueprint.get("/reports/events/<int:event_id>/companies")
@@ -88,7 +90,9 @@ def event_companies(event_id: int) -> ResponseReturnValue:
     group = Group.from_args(request.args)
     asked = request.args.get("page", "")
     page = int(asked) if asked.isdigit() and 0 < int(asked) <= MAX_PAGE else 1
-    companies = companies_behind(event, [group], LISTED, offset=(page - 1) * LISTED)[group]
+    companies = companies_behind(event, current_user, [group], LISTED, offset=(page - 1) * LISTED)[
+        group
+    ]
     if page > 1 and not companies:
         abort(404)  # past the last page: how many there are is known only from a page's rows
     return render_template(
@@ -114,7 +118,7 @@ def wins() -> ResponseReturnValue:
     return render_template(
         "reports/wins.html",
         year=year,
-        tables=wins_tables(verified_wins(year)),
+        tables=wins_tables(verified_wins(year), current_user),
         first_year=FIRST_YEAR,
         last_year=LAST_YEAR,
     )
@@ -124,7 +128,7 @@ def wins() -> ResponseReturnValue:
 @login_required
 def wins_csv() -> ResponseReturnValue:
     year = chosen_year()
-    tables = wins_tables(verified_wins(year))
+    tables = wins_tables(verified_wins(year), current_user)
     header, *rows = list(csv_rows(tables))
     return Response(
         "".join(csv_lines([str(cell) for cell in header], rows)),

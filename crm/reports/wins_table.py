@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from crm.leads.confidential import Reader, shown_name
 from crm.reports.wins import Figures, WinsReport, investment_type_label
 
 # How a cell is shown on the page: text, a count, or an amount in euros.
@@ -39,7 +40,8 @@ def figure_row(label: str, figures: Figures) -> list[object]:
     return [label, figures.wins, figures.new_jobs, figures.safeguarded_jobs, figures.capex_eur]
 
 
-def wins_tables(report: WinsReport) -> list[Table]:
+def wins_tables(report: WinsReport, reader: Reader) -> list[Table]:
+    """The report's tables, naming each company as ``reader`` may read it."""
     companies = Table(
         _("Verified wins %(year)d", year=report.year),
         [
@@ -53,7 +55,7 @@ def wins_tables(report: WinsReport) -> list[Table]:
         ],
         [
             [
-                company.name,
+                shown_name(company, reader),
                 company.country or "",
                 company.investment_type.label if company.investment_type else "",
                 company.actual_landing_on.isoformat() if company.actual_landing_on else "",

@@ -387,6 +387,24 @@ DEMO_COMPANIES: list[dict[str, Any]] = [
         "tasks": [("Check in after the board meeting", 60)],
         "partners": [],
     },
+    {
+        # Confidential: everyone but its owner and admins reads "Project Heron".
+        "name": "Demo: Heron Radiopharma SE",
+        "codename": "Project Heron",
+        "domain": "heron-radiopharma.example",
+        "country": "FR",
+        "city": "Lyon",
+        "sector": "Radioligand therapy",
+        "needs": ["gmp-production", "hot-cells"],
+        "investment_type": "new_site",
+        "new_jobs": 120,
+        "capex_eur": 60_000_000,
+        "journey": [("qualified", 40, ""), ("active", 10, "")],
+        "contacts": [("Camille Durand", "camille.durand", "Chief operating officer", "en")],
+        "activities": [("meeting", 10, "Meeting under NDA", "A new European production hub.")],
+        "tasks": [("Send the NDA draft back", 2)],
+        "partners": [],
+    },
 ]
 
 # Fictional plots and units in the park and in Radeberg, so that the demo leads have sites to

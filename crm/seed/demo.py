@@ -120,6 +120,10 @@ def demo_company(
             has_consent=True,
             consent_version="demo",
         )
+    if "codename" in entry and owner is not None:
+        leads.set_confidentiality(
+            company, is_confidential=True, codename=entry["codename"], team_ids=[], by=owner
+        )
     for kind, days, subject, body in entry["activities"]:
         record_activity(
             company, ActivityKind(kind), subject, body, author=owner, occurred_at=days_ago(days)

@@ -22,6 +22,7 @@ from crm.auth.models import User
 from crm.db import utcnow
 from crm.extensions import db
 from crm.i18n import lazy_number
+from crm.leads.confidential import shown_name
 from crm.leads.models import OPEN_STAGES, ActivityKind, Company, Stage
 from crm.leads.services import MAX_ID, office_today
 from crm.leads.timeline import record_activity
@@ -325,7 +326,7 @@ def reserve(
                 "reservation_overlaps",
                 "starts_on",
                 _l("The site is reserved for {company} from {starts} to {ends}."),
-                company=other.company.name,
+                company=shown_name(other.company, by),
                 starts=other.starts_on.isoformat(),
                 ends=other.ends_on.isoformat(),
             )

@@ -15,6 +15,7 @@ from crm.events.models import Event, Registration
 from crm.events.retention import ANONYMISED_NAME, apply_retention_now, months_later
 from crm.events.services import check_in
 from crm.extensions import db
+from crm.leads.confidential import COMMAND_LINE
 from crm.leads.models import Contact
 from crm.reports.attribution import event_attribution
 
@@ -52,7 +53,7 @@ def reloaded(registration: Registration) -> Registration:
 
 
 def statistics(event: Event) -> tuple[object, ...]:
-    return astuple(event_attribution(event))
+    return astuple(event_attribution(event, COMMAND_LINE))
 
 
 def test_the_period_is_counted_in_months_from_the_end() -> None:

@@ -11,6 +11,7 @@ from werkzeug.test import TestResponse
 from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.leads.board import board_columns, board_filters
+from crm.leads.confidential import COMMAND_LINE
 from crm.leads.models import Company, FollowUpTask, LeadSource, Stage
 from crm.leads.names import normalise_company_name
 from crm.leads.services import move_stage
@@ -70,7 +71,9 @@ def test_totals_cover_the_whole_column_and_the_cards_the_most_recently_moved(
         company = create_company(name=name, new_jobs=jobs, safeguarded_jobs=1, capex_eur=capex)
         move_stage(company, Stage.qualified, "", staff_user)
     db.session.commit()
-    columns = {column.stage: column for column in board_columns(board_filters({}), size=2)}
+    columns = {
+        column.stage: column for column in board_columns(board_filters({}), COMMAND_LINE, size=2)
+    }
     qualified = columns[Stage.qualified]
     assert [card.company.name for card in qualified.cards] == ["Third", "Second"]
     assert (qualified.totals.leads, qualified.totals.jobs, qualified.totals.capex_eur) == (

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crm.extensions import db
+from crm.leads.confidential import COMMAND_LINE
 from crm.leads.csv_export import export_lines
 from crm.leads.csv_import import import_companies
 from crm.leads.listing import CompanyFilters
@@ -190,7 +191,7 @@ def test_the_export_of_a_formula_name_starts_with_a_quote(
     app: Flask, create_company: Callable[..., Company]
 ) -> None:
     create_company(name="=cmd|' /C calc'!A0")
-    lines = list(export_lines(CompanyFilters()))
+    lines = list(export_lines(CompanyFilters(), COMMAND_LINE))
     assert lines[1].split(",")[1] == "'=cmd|' /C calc'!A0"
 
 
@@ -226,7 +227,7 @@ def test_the_export_reads_companies_in_batches_as_lines_are_taken(
 ) -> None:
     for number in range(3):
         create_company(name=f"Lead {number}")
-    lines = export_lines(CompanyFilters())
+    lines = export_lines(CompanyFilters(), COMMAND_LINE)
     with count_queries() as counted:
         header = next(lines)
     assert header.startswith("id,name")

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from crm.events.models import Event, Registration
 from crm.extensions import db
+from crm.leads.confidential import COMMAND_LINE
 from crm.leads.models import Company, Stage, StageChange
 from crm.partners.models import Partner
 from crm.reports.attribution import ListedCompany, event_attribution
@@ -74,7 +75,7 @@ def story(
 def test_the_first_event_brought_the_company_and_counts_how_far_it_got(
     story: dict[str, Any],
 ) -> None:
-    report = event_attribution(story["first"])
+    report = event_attribution(story["first"], COMMAND_LINE)
     assert (report.registrations, report.meeting_requests) == (1, 1)
     assert report.attended == report.brought == [story["twice"]]
     reached = {milestone.stage: milestone.brought for milestone in report.milestones}
@@ -87,7 +88,7 @@ def test_the_first_event_brought_the_company_and_counts_how_far_it_got(
 
 
 def test_a_later_event_lists_the_company_it_did_not_bring(story: dict[str, Any]) -> None:
-    report = event_attribution(story["second"])
+    report = event_attribution(story["second"], COMMAND_LINE)
     twice, lost = story["twice"], story["lost"]
     assert (report.registrations, report.checked_in, report.no_shows) == (3, 1, 1)
     assert report.meeting_requests == 0
