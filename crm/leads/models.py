@@ -3,11 +3,21 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
-from crm.db import number_range, utcnow
+from crm.db import number_range, trigram_index, utcnow
 from crm.extensions import Model, db
 from crm.i18n import Labelled, name_members
 from crm.vocabulary.models import Capability
@@ -124,6 +134,11 @@ class Company(Model):
             "country IS NULL OR (length(country) = 2 AND country = upper(country))",
             name="country_code",
         ),
+        # The list: its default order, newest first, last changed first, by country.
+        Index("ix_companies_archived_name", "is_archived", "normalised_name", "id"),
+        Index("ix_companies_archived_created", "is_archived", "created_at"),
+        Index("ix_companies_archived_updated", "is_archived", "updated_at"),
+        Index("ix_companies_country_name", "country", "normalised_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -216,7 +231,9 @@ class Contact(Model):
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(50))
@@ -227,6 +244,15 @@ class Contact(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     company: Mapped[Company] = relationship(back_populates="contacts")
+
+
+# The list's search, by part of a word, in each text it looks at (crm/leads/listing.py).
+trigram_index("ix_companies_name_trigrams", Company.name)
+trigram_index("ix_companies_normalised_name_trigrams", Company.normalised_name)
+trigram_index("ix_companies_domain_trigrams", Company.domain)
+trigram_index("ix_companies_city_trigrams", Company.city)
+trigram_index("ix_contacts_name_trigrams", Contact.name)
+trigram_index("ix_contacts_email_trigrams", Contact.email)
 
 
 class ActivityKind(Labelled, enum.Enum):
