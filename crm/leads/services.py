@@ -313,8 +313,8 @@ def new_company_ids(count: int) -> list[int]:
 
 def create_companies(new: Sequence[NewCompany], *, by: User | None = None) -> list[int]:
     """Create many leads at once, each as ``create_company`` (its first stage recorded) with the
-    contact ``save_contact`` would add without consent, in a few multi-row statements per table
-    instead of a flush per lead; their ids in the order given. Every row must have passed
+    contact ``save_contact`` would add without consent, in a few statements per table instead
+    of a flush per lead; their ids in the order given. Every row must have passed
     ``company_refusals`` (and ``contact_refusals``) already: nothing is judged again here.
 
     The statements are Core-level bulk inserts, so ORM flush and mapper events do not see them."""
@@ -342,7 +342,8 @@ def create_companies(new: Sequence[NewCompany], *, by: User | None = None) -> li
     ids = new_company_ids(len(rows))
     if ids:
         db.session.execute(
-            insert(Company), [row | {"id": id} for row, id in zip(rows, ids, strict=True)]
+            insert(Company),
+            [row | {"id": company_id} for row, company_id in zip(rows, ids, strict=True)],
         )
     else:
         ids = list(
