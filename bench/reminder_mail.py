@@ -1,21 +1,25 @@
-"""Reminders for 10,000 registrations: queued, then dispatched to a local SMTP server, per second.
+"""Reminders for 10,000 registrations: queued, then dispatched to a local SMTP server, per second,
+beside a bare smtplib loop sending the same number of copies of one reminder over one
+connection to the same server (the ceiling: no database, no rendering).
 
 Dispatchers claim rows with FOR UPDATE SKIP LOCKED, so several run side by side; each outcome is
 committed on its own so that nothing is ever sent twice.
 
-Run: .venv/bin/python -m bench.reminder_mail [--registrations N] [--dispatchers D]
+Run: .venv/bin/python -m bench.reminder_mail [--registrations N] [--dispatchers D] [--json FILE]
 """
 
 import argparse
+import smtplib
 import threading
 import time
 from datetime import datetime, timedelta
 from datetime import time as local_time
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from sqlalchemy import insert
 
-from bench.common import bench_app, scratch_postgres_database
+from bench.common import bench_app, machine, scratch_postgres_database, write_json
 from bench.http_load import free_port
 from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
@@ -27,10 +31,22 @@ from crm.reminders.services import queue_due_reminders
 class CountingHandler:
     def __init__(self) -> None:
         self.received = 0
+        self.first: Any = None
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
         self.received += 1
+        if self.first is None:
+            self.first = envelope
         return "250 OK"
+
+
+def bare_loop(port: int, envelope: Any, count: int) -> float:
+    """Seconds to send ``count`` copies of one received mail with smtplib over one connection."""
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as connection:
+        for _ in range(count):
+            connection.sendmail(envelope.mail_from, envelope.rcpt_tos, envelope.original_content)
+    return time.perf_counter() - started
 
 
 def future_event() -> Event:
@@ -79,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--registrations", type=int, default=10_000)
     parser.add_argument("--dispatchers", type=int, default=2)
+    parser.add_argument("--json", help="also write the figures to this file")
     options = parser.parse_args()
     handler = CountingHandler()
     port = free_port()
@@ -112,7 +129,13 @@ def main() -> None:
                 for thread in threads:
                     thread.join()
                 dispatch_seconds = time.perf_counter() - started
+                figures: dict[str, Any] = {
+                    "registrations": options.registrations,
+                    "machine": machine(),
+                }
                 db.engine.dispose()
+        received = handler.received
+        bare_seconds = bare_loop(port, handler.first, sum(sent))
     finally:
         controller.stop()
     print(f"{options.registrations} confirmed registrations on PostgreSQL, local aiosmtpd")
@@ -123,8 +146,27 @@ def main() -> None:
     print(
         f"sent     {sum(sent):6d} mails     in {dispatch_seconds:7.1f} s = "
         f"{sum(sent) / dispatch_seconds:8.1f} per second by {options.dispatchers} dispatchers; "
-        f"server received {handler.received}"
+        f"server received {received}"
     )
+    print(
+        f"bare     {sum(sent):6d} mails     in {bare_seconds:7.1f} s = "
+        f"{sum(sent) / bare_seconds:8.1f} per second by one smtplib loop; "
+        f"the outbox sends at {bare_seconds / dispatch_seconds:.2f} of that rate"
+    )
+    figures |= {
+        "reminders_queued": len(queued),
+        "queue_seconds": round(queue_seconds, 2),
+        "queued_per_second": round(len(queued) / queue_seconds, 1),
+        "dispatchers": options.dispatchers,
+        "mails_sent": sum(sent),
+        "server_received": received,
+        "dispatch_seconds": round(dispatch_seconds, 2),
+        "dispatched_per_second": round(sum(sent) / dispatch_seconds, 1),
+        "bare_smtplib_seconds": round(bare_seconds, 2),
+        "bare_smtplib_per_second": round(sum(sent) / bare_seconds, 1),
+        "dispatch_to_bare_ratio": round(bare_seconds / dispatch_seconds, 3),
+    }
+    write_json(options.json, figures)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from crm.db import made_on
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -101,6 +103,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_object=made_on(connection.dialect.name),
             **conf_args
         )
 

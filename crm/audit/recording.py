@@ -6,11 +6,13 @@ for each created, changed or deleted row of an audited table, in the same transa
 rolled back takes its entry with it. Values are taken from what the session holds, so recording
 runs no SELECT, except for an old value the session never read (a row changed after a commit
 expired it). Bulk ``update()``/``delete()`` statements bypass the session and are not
-recorded.
+recorded; a service that inserts in bulk (the CSV import) records its rows with
+``record_inserted``.
 """
 
 import enum
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +25,7 @@ from sqlalchemy.orm.attributes import NO_VALUE
 from crm.audit.actor import Actor, current_actor
 from crm.audit.models import AUDIT_ENTRIES, AuditAction, AuditEntry
 from crm.db import utcnow
+from crm.extensions import db
 
 # Never recorded on any table: the row's own id and bookkeeping the entry states itself.
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at"})
@@ -238,3 +241,34 @@ def write(session: Session, entries: list[dict[str, Any]], actor: Actor) -> None
         "channel": actor.channel,
     }
     session.connection().execute(insert(AUDIT_ENTRIES), [common | entry for entry in entries])
+
+
+def record_inserted(
+    table: str,
+    rows: Sequence[Mapping[str, Any]],
+    tags: Mapping[str, Sequence[Sequence[str]]] | None = None,
+) -> None:
+    """Entries for rows a bulk ``insert()`` wrote, which no flush sees: each row as inserted,
+    with its ``id``; ``tags`` gives, per tag list (e.g. ``needs``), each row's slugs."""
+    audited = AUDITED[table]
+    entries = []
+    for number, row in enumerate(rows):
+        changes = {
+            key: [None, plain(value)]
+            for key, value in row.items()
+            if key not in audited.skipped and not is_empty(value)
+        }
+        for key, slugs in (tags or {}).items():
+            if slugs[number]:
+                changes[key] = [None, sorted(slugs[number])]
+        entries.append(
+            {
+                "action": AuditAction.created,
+                "record_kind": audited.kind,
+                "record_id": row["id"],
+                "company_id": row.get(audited.company_column) if audited.company_column else None,
+                "changes": changes,
+            }
+        )
+    if entries:
+        write(db.session(), entries, current_actor())

@@ -20,11 +20,11 @@ from crm.leads.matching import domain_of_url
 from crm.leads.models import InvestmentType, LeadSource, Stage
 from crm.leads.names import normalise_company_name
 from crm.leads.services import (
+    NewCompany,
     company_refusals,
     contact_refusals,
-    create_company,
-    possible_duplicates,
-    save_contact,
+    create_companies,
+    possible_duplicates_of_each,
 )
 from crm.refusals import Refused
 from crm.vocabulary.models import Capability
@@ -154,15 +154,33 @@ def parse_csv(data: bytes) -> ParsedFile:
     return ParsedFile(rows, ignored)
 
 
-class RowChecker:
-    """Checks rows against the database and against the rows before them in the file."""
+def row_domain(values: dict[str, str]) -> str:
+    """A row's domain: the domain column, else the website's, in lower case ("" for none)."""
+    website = values.get("website")
+    return (values.get("domain") or (domain_of_url(website) if website else "") or "").lower()
 
-    def __init__(self, reader: Reader) -> None:
+
+class RowChecker:
+    """Checks rows against the database and against the rows before them in the file; the
+    companies each row may duplicate are looked up for all rows at once."""
+
+    def __init__(self, rows: list[tuple[int, dict[str, str]]], reader: Reader) -> None:
         self.reader = reader  # who is told which company a row matches
         self.capabilities = {c.slug: c for c in db.session.scalars(select(Capability))}
         self.users = {u.email: u for u in db.session.scalars(select(User))}
         self.seen_names: set[str] = set()
         self.seen_domains: set[str] = set()
+        keys = [
+            {"name": values.get("name", ""), "domain": row_domain(values) or None}
+            for _, values in rows
+        ]
+        self.existing = dict(
+            zip(
+                (row_number for row_number, _ in rows),
+                possible_duplicates_of_each(keys),
+                strict=True,
+            )
+        )
 
     def check(self, row_number: int, values: dict[str, str]) -> CheckedRow:
         row = CheckedRow(row_number)
@@ -180,10 +198,8 @@ class RowChecker:
             return enum_type[raw]
 
         details["name"] = values.get("name", "")
-        website = values.get("website") or None
-        details["website"] = website
-        domain = (values.get("domain") or (domain_of_url(website) if website else "") or "").lower()
-        details["domain"] = domain or None
+        details["website"] = values.get("website") or None
+        details["domain"] = row_domain(values) or None
         details["country"] = values.get("country", "").upper() or None
         for text_field in ("city", "sector"):
             details[text_field] = values.get(text_field) or None
@@ -263,7 +279,7 @@ class RowChecker:
     def check_duplicate(self, details: dict[str, Any], row: CheckedRow) -> None:
         normalised = normalise_company_name(details["name"])
         domain = details["domain"]
-        existing = possible_duplicates(details)
+        existing = self.existing[row.row_number]
         if existing:
             row.errors.append(
                 _(
@@ -292,7 +308,7 @@ def reported(refusal: Refused, prefix: str = "") -> str:
 
 
 def check_rows(parsed: ParsedFile, reader: Reader) -> Iterator[CheckedRow]:
-    checker = RowChecker(reader)
+    checker = RowChecker(parsed.rows, reader)
     for row_number, values in parsed.rows:
         yield checker.check(row_number, values)
 
@@ -305,15 +321,11 @@ def import_checked_rows(
     report = ImportReport(len(rows), 0, errors, dry_run)
     if dry_run or (errors and not valid_only):
         return report
+    valid = [
+        NewCompany(row.details, row.needs, row.stage, row.contact) for row in rows if not row.errors
+    ]
     with acting_as(IMPORT):
-        for row in rows:
-            if row.errors:
-                continue
-            company = create_company(row.details, needs=row.needs, stage=row.stage, by=by)
-            if row.contact:
-                save_contact(company, row.contact, has_consent=False, consent_version=None)
-            report.imported += 1
-        db.session.flush()  # recorded as imported
+        report.imported = len(create_companies(valid, by=by))
     return report
 
 

@@ -1,5 +1,7 @@
 """Finding the company a person or a new record belongs to, by web domain or by name."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import or_, select
 
 from crm.extensions import db
@@ -63,15 +65,46 @@ def employer_domain(email: str) -> str | None:
 
 def find_matching_companies(domain: str | None, name: str | None) -> list[Company]:
     """Live companies with the same domain or the same normalised name, best matches first."""
-    conditions = []
-    if domain:
-        conditions.append(Company.domain == domain.lower())
-    normalised = normalise_company_name(name) if name else ""
-    if normalised:
-        conditions.append(Company.normalised_name == normalised)
-    if not conditions:
-        return []
-    found = db.session.scalars(
-        select(Company).where(or_(*conditions), Company.is_archived.is_(False)).order_by(Company.id)
-    ).all()
-    return sorted(found, key=lambda company: company.domain != domain)
+    return companies_matching([(domain, name)])[0]
+
+
+# Keys looked up per query by ``companies_matching``.
+MATCH_BATCH = 1_000
+
+
+def companies_matching(keys: Sequence[tuple[str | None, str | None]]) -> list[list[Company]]:
+    """For each (domain, name) of ``keys``, what ``find_matching_companies`` finds: live
+    companies with the same domain or the same normalised name, those with the same domain
+    first, then by id. One query per ``MATCH_BATCH`` keys."""
+    wanted = [
+        ((domain or "").lower() or None, normalise_company_name(name) if name else "")
+        for domain, name in keys
+    ]
+    by_domain: dict[str, list[Company]] = {}
+    by_name: dict[str, list[Company]] = {}
+    for start in range(0, len(wanted), MATCH_BATCH):
+        batch = wanted[start : start + MATCH_BATCH]
+        domains = {domain for domain, _ in batch if domain}
+        names = {name for _, name in batch if name}
+        if not (domains or names):
+            continue
+        found = db.session.scalars(
+            select(Company).where(
+                or_(Company.domain.in_(domains), Company.normalised_name.in_(names)),
+                Company.is_archived.is_(False),
+            )
+        )
+        for company in found:
+            if company.domain in domains:
+                by_domain.setdefault(company.domain, []).append(company)
+            if company.normalised_name in names:
+                by_name.setdefault(company.normalised_name, []).append(company)
+    matches = []
+    for (domain, _), (lowered, normalised) in zip(keys, wanted, strict=True):
+        either = {
+            company.id: company
+            for company in by_domain.get(lowered or "", []) + by_name.get(normalised, [])
+        }
+        in_order = [either[company_id] for company_id in sorted(either)]
+        matches.append(sorted(in_order, key=lambda company: company.domain != domain))
+    return matches

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.consents.models import declines_follow_up
-from crm.db import number_range, utcnow
+from crm.db import number_range, trigram_index, utcnow
 from crm.extensions import Model, db
 from crm.i18n import Labelled, name_members
 from crm.vocabulary.models import Capability
@@ -150,6 +150,11 @@ class Company(Model):
         CheckConstraint(
             "NOT is_confidential OR codename IS NOT NULL", name="confidential_codename"
         ),
+        # The list: its default order, newest first, last changed first, by country.
+        Index("ix_companies_archived_name", "is_archived", "normalised_name", "id"),
+        Index("ix_companies_archived_created", "is_archived", "created_at"),
+        Index("ix_companies_archived_updated", "is_archived", "updated_at"),
+        Index("ix_companies_country_name", "country", "normalised_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,7 +255,9 @@ class Contact(Model):
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(50))
@@ -263,6 +270,15 @@ class Contact(Model):
     has_declined_follow_up: Mapped[bool] = column_property(declines_follow_up(id))
 
     company: Mapped[Company] = relationship(back_populates="contacts")
+
+
+# The list's search, by part of a word, in each text it looks at (crm/leads/listing.py).
+trigram_index("ix_companies_name_trigrams", Company.name)
+trigram_index("ix_companies_normalised_name_trigrams", Company.normalised_name)
+trigram_index("ix_companies_domain_trigrams", Company.domain)
+trigram_index("ix_companies_city_trigrams", Company.city)
+trigram_index("ix_contacts_name_trigrams", Contact.name)
+trigram_index("ix_contacts_email_trigrams", Contact.email)
 
 
 class ActivityKind(Labelled, enum.Enum):

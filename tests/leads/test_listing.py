@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from crm.auth.models import User
 from crm.extensions import db
-from crm.leads.listing import CompanyFilters
+from crm.leads.listing import CompanyFilters, company_page
 from crm.leads.models import Company, LeadSource, Stage
 from crm.leads.services import create_task, save_contact
 from crm.partners.models import Capability
@@ -126,3 +126,54 @@ def test_out_of_range_list_arguments_show_the_first_page(
 
 def test_a_company_id_beyond_the_integer_range_is_not_found(staff_client: FlaskClient) -> None:
     assert staff_client.get("/leads/99999999999999999999").status_code == 404
+
+
+def test_the_search_finds_what_a_case_blind_scan_of_each_text_finds(
+    app: Any, create_company: Callable[..., Company]
+) -> None:
+    """Part of a word, in any case, in the name, normalised name, domain or city, or in a
+    contact's name or email; every page in the list's order, the archived left out."""
+    cities = ["Dresden", "München", "WIEN", None]
+    for number in range(40):
+        company = create_company(
+            name=f"{('Isotope', 'RADIO', 'Müller')[number % 3]} Works {number} GmbH",
+            domain=f"works{number}.example" if number % 2 else None,
+            city=cities[number % 4],
+        )
+        if number % 5 == 0:
+            save_contact(
+                company,
+                {"name": f"Jane Kowalski {number}", "email": f"jk{number}@mail.example"},
+                has_consent=False,
+                consent_version=None,
+            )
+        company.is_archived = number % 13 == 0
+    db.session.commit()
+    companies = db.session.query(Company).all()
+
+    def holds(company: Company, term: str) -> bool:
+        texts = [company.name, company.normalised_name, company.domain, company.city]
+        texts += [text for contact in company.contacts for text in (contact.name, contact.email)]
+        return any(term.lower() in text.lower() for text in texts if text)
+
+    for term in (
+        "isotope",
+        "RADIO",
+        "müller",
+        "mueller",
+        "KOWALSKI",
+        "jk1",
+        "works1",
+        "ünch",
+        "zz",
+    ):
+        expected = sorted(
+            (company for company in companies if holds(company, term) and not company.is_archived),
+            key=lambda company: (company.normalised_name, company.id),
+        )
+        found = []
+        for page in (1, 2, 3):
+            listed = company_page(CompanyFilters.from_args({"q": term, "page": str(page)}))
+            found += [company.id for company in listed.companies]
+            assert listed.total == len(expected), term
+        assert found == [company.id for company in expected][:75], term
