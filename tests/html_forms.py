@@ -149,7 +149,8 @@ class _FormReader(HTMLParser):
         if tag == "form":
             self.form = None
         elif tag == "textarea" and self.text_of is not None:
-            self.text_of.value = self.text_of.value.removeprefix("\n")
+            # The line break HTML drops after the opening tag (WTForms writes one).
+            self.text_of.value = re.sub(r"^\r?\n", "", self.text_of.value)
             self.text_of = None
         elif tag == "option":
             self._end_option()
