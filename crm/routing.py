@@ -30,7 +30,7 @@ def refuse_nul_characters() -> None:
         not request.path.startswith("/api/")
         and (
             "\x00" in unquote(request.query_string.decode("latin-1"))
-            or any("\x00" in value for value in request.form.values())
+            or any("\x00" in value for values in request.form.listvalues() for value in values)
         )
     )
     if has_nul:

@@ -1,4 +1,7 @@
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+
+from tests.helpers import csrf_token
 
 
 def test_ids_beyond_the_database_integer_range_are_not_found(client: FlaskClient) -> None:
@@ -8,7 +11,12 @@ def test_ids_beyond_the_database_integer_range_are_not_found(client: FlaskClient
 
 def test_a_nul_character_in_a_path_query_or_form_is_a_bad_request(client: FlaskClient) -> None:
     assert client.get("/events/?q=a%00").status_code == 400
-    assert client.post("/login", data={"email": "a\x00@b.example"}).status_code == 400
+    token = csrf_token(client.get("/login").text)
+    repeated = [("email", "a@b.example"), ("email", "a\x00@b.example")]
+    for form in ([("email", "a\x00@b.example")], repeated):
+        response = client.post("/login", data=MultiDict([("csrf_token", token), *form]))
+        assert response.status_code == 400
+        assert "contains a NUL character" in response.text
     response = client.get("/api/v1/events/a%00b")
     assert response.status_code == 400
     assert response.content_type == "application/problem+json"

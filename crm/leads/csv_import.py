@@ -15,6 +15,7 @@ from sqlalchemy import select
 from crm.audit.actor import IMPORT, acting_as
 from crm.auth.models import User
 from crm.extensions import db
+from crm.i18n import number
 from crm.leads.confidential import COMMAND_LINE, Reader, shown_name
 from crm.leads.matching import domain_of_url
 from crm.leads.models import InvestmentType, LeadSource, Stage
@@ -134,9 +135,24 @@ def decode(data: bytes) -> str:
 
 def parse_csv(data: bytes) -> ParsedFile:
     text = decode(data)
+    if "\x00" in text:
+        raise ImportFileError(_("The file contains a NUL character, which no field accepts."))
     header_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=header_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return read_rows(reader)
+    except csv.Error as error:  # a cell beyond csv.field_size_limit()
+        raise ImportFileError(
+            _(
+                "Line %(line)d cannot be read: a cell is longer than %(limit)s characters.",
+                line=reader.line_num,
+                limit=number(csv.field_size_limit()),
+            )
+        ) from error
+
+
+def read_rows(reader: Any) -> ParsedFile:
     try:
         headers = next(reader)
     except StopIteration as error:

@@ -138,6 +138,23 @@ def test_a_file_without_a_name_column_is_refused(app: Flask, tmp_path: Path) -> 
     assert "no company name column" in result.output
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'name\n"' + b"x" * 140_000 + b'"\n', "Line 2 cannot be read: a cell is longer than"),
+        (b"name,city\nNul\x00 Isotopes,Dresden\n", "The file contains a NUL character"),
+    ],
+    ids=["a cell beyond the csv module's limit", "a NUL character"],
+)
+def test_a_file_the_databases_cannot_take_is_refused_whole(
+    app: Flask, tmp_path: Path, content: bytes, message: str
+) -> None:
+    result = app.test_cli_runner().invoke(args=["leads", "import", str(write(tmp_path, content))])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert company_names() == []
+
+
 def upload(client: FlaskClient, content: bytes, **options: str) -> str:
     token = csrf_token(client.get("/leads/import").text)
     response = client.post(
