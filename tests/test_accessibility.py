@@ -178,3 +178,37 @@ def test_a_refused_form_names_each_error_beside_its_field(
     assert refused <= fields.keys(), fields
     assert all(field["error"] and field["isBeside"] for field in fields.values()), fields
     assert not serious_violations(page)
+
+
+FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return {
+    element: element.outerHTML.slice(0, 80),
+    isInMain: Boolean(element.closest("main")),
+    ring: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
+  };
+}"""
+KEYS_PRESSED = 16  # past the navigation, through the form's fields
+
+
+def test_the_keyboard_skips_to_the_content_and_always_shows_where_it_is(
+    demo_site: dict[str, User | None],  # noqa: F811
+    live_server: str,
+    axe_context: Any,
+) -> None:
+    page = axe_context()
+    page.goto(f"{live_server}/events/demo-site-tour/register")
+    seen = []
+    for _ in range(KEYS_PRESSED):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUSED))
+    assert "skip-link" in seen[0]["element"]
+    assert all(focused["ring"] >= 2 for focused in seen), seen
+    assert any(focused["isInMain"] for focused in seen)
+
+    page.reload()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["isInMain"], "the skip link leads past the navigation"
