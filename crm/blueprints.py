@@ -31,6 +31,7 @@ from crm.events import routes as event_routes
 from crm.events import staff_routes as event_staff_routes
 from crm.events.consents import sharing_refusals
 from crm.extensions import api, csrf
+from crm.forms import aria_attributes
 from crm.leads import cli as leads_cli
 from crm.leads import roadmap_routes  # noqa: F401  (its views hang on the leads blueprint)
 from crm.leads import routes as leads_routes
@@ -107,6 +108,7 @@ def register(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     i18n.install(app)
     app.add_template_filter(group_label)
+    app.add_template_global(aria_attributes)
     app.context_processor(
         lambda: {
             "Role": Role,

@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import SelectMultipleField
+from wtforms import Field, SelectMultipleField
 from wtforms.widgets import CheckboxInput, html_params
 
 from crm.refusals import Refusals, Refused, each_refusal
@@ -51,6 +51,16 @@ class GroupedCheckboxes:
 class GroupedCheckboxesField(SelectMultipleField):
     widget = GroupedCheckboxes()
     option_widget = CheckboxInput()
+
+
+def aria_attributes(field: Field, hint: str | None = None) -> dict[str, str]:
+    """What ties a field to the hint and the errors shown beside it (``templates/_forms.html``),
+    so that a screen reader reads them with the field and knows that it was refused."""
+    described = [f"{field.id}-hint"] if hint else []
+    if not field.errors:
+        return {"aria-describedby": " ".join(described)} if described else {}
+    described.append(f"{field.id}-error")
+    return {"aria-describedby": " ".join(described), "aria-invalid": "true"}
 
 
 def show_refusals(

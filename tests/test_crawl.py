@@ -216,6 +216,8 @@ class CrawlReport:
     reached: set[str] = field(default_factory=set)
     problems: dict[tuple[str, str, str], Problem] = field(default_factory=dict)
     assets: dict[str, int] = field(default_factory=dict)
+    # The HTML pages each role opened, in the order opened (after redirects).
+    html_pages: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, problem: Problem) -> None:
         """One line per role, address and defect, however many pages show it."""
@@ -361,6 +363,7 @@ class Crawler:
                 return
             if response.mimetype != "text/html":
                 return
+            self.report.html_pages.setdefault(self.role, []).append(final)
             page = PageParser()
             page.feed(response.get_data(as_text=True))
             page.close()

@@ -91,7 +91,7 @@ def test_the_page_says_what_the_stage_needs_at_the_stage_choice(
 
     assert response.status_code == 422
     assert (
-        '<span class="field-error">A decision needs the new or safeguarded jobs. '
+        '<span class="field-error" id="stage-error">A decision needs the new or safeguarded jobs. '
         "A decision needs a chosen site: reserve one.<"
     ) in response.text
     assert company.stage is Stage.site_visit

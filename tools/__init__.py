@@ -1,0 +1,1 @@
+"""Tools for the people who work on the Lead Desk; not part of the application."""
