@@ -277,6 +277,7 @@ trigram_index("ix_companies_name_trigrams", Company.name)
 trigram_index("ix_companies_normalised_name_trigrams", Company.normalised_name)
 trigram_index("ix_companies_domain_trigrams", Company.domain)
 trigram_index("ix_companies_city_trigrams", Company.city)
+trigram_index("ix_companies_codename_trigrams", Company.codename)
 trigram_index("ix_contacts_name_trigrams", Contact.name)
 trigram_index("ix_contacts_email_trigrams", Contact.email)
 

@@ -24,6 +24,7 @@ TRIGRAM_INDEXES = (
     ('ix_companies_normalised_name_trigrams', 'companies', 'normalised_name'),
     ('ix_companies_domain_trigrams', 'companies', 'domain'),
     ('ix_companies_city_trigrams', 'companies', 'city'),
+    ('ix_companies_codename_trigrams', 'companies', 'codename'),
     ('ix_contacts_name_trigrams', 'contacts', 'name'),
     ('ix_contacts_email_trigrams', 'contacts', 'email'),
 )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from crm.auth.models import User
 from crm.extensions import db
 from crm.leads import services
+from crm.leads.confidential import COMMAND_LINE
 from crm.leads.csv_import import check_rows, import_companies, parse_csv
 from crm.leads.models import Company, Contact, StageChange, company_needs
 from crm.vocabulary.models import Capability
@@ -93,7 +94,7 @@ def stored() -> dict[str, list[tuple[Any, ...]]]:
 def import_row_by_row(data: bytes, by: User) -> int:
     """The import as it was: each valid row through the lead services, one flush at a time."""
     imported = 0
-    for row in check_rows(parse_csv(data)):
+    for row in check_rows(parse_csv(data), COMMAND_LINE):
         if row.errors:
             continue
         company = services.create_company(row.details, needs=row.needs, stage=row.stage, by=by)

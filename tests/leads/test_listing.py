@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from crm.auth.models import User
 from crm.extensions import db
+from crm.leads.confidential import COMMAND_LINE
 from crm.leads.listing import CompanyFilters, company_page
 from crm.leads.models import Company, LeadSource, Stage
 from crm.leads.services import create_task, save_contact
@@ -173,7 +174,9 @@ def test_the_search_finds_what_a_case_blind_scan_of_each_text_finds(
         )
         found = []
         for page in (1, 2, 3):
-            listed = company_page(CompanyFilters.from_args({"q": term, "page": str(page)}))
+            listed = company_page(
+                CompanyFilters.from_args({"q": term, "page": str(page)}), COMMAND_LINE
+            )
             found += [company.id for company in listed.companies]
             assert listed.total == len(expected), term
         assert found == [company.id for company in expected][:75], term
