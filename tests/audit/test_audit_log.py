@@ -268,6 +268,7 @@ def test_only_admins_read_the_log_and_filter_it(
     history = client.get(f"/admin/audit/?company={second.id}").text
     assert "Isotopia Pharma" in history and "Curium Pharma" not in history
     assert "No entries." in client.get("/admin/audit/?actor=nobody").text
+    assert "No entries." in client.get("/admin/audit/?actor=%25").text
     assert "No entries." in client.get("/admin/audit/?until=2000-01-01").text
     assert "Curium Pharma" in client.get("/admin/audit/?since=2000-01-01&actor=CLI").text
     assert client.get("/admin/audit/?record=x&since=never&page=-1").status_code == 200
