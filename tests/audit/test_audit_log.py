@@ -107,6 +107,17 @@ def test_a_change_through_an_api_token_names_the_token_and_its_user(
     assert changed.changes == {"city": ["Uppsala", "Lund"]}
     assert [entry.action for entry in entries("api_token")] == [AuditAction.created]
 
+    admin = create_user(Role.admin)
+    admin_token, plain = issue_token("Clean-up", ApiScope.write, admin, by=admin)
+    db.session.commit()
+    response = client.delete(
+        f"/api/v1/companies/{company_id}", headers={"Authorization": f"Bearer {plain}"}
+    )
+    assert response.status_code == 204
+    deleted = entries("company")[-1]
+    assert deleted.action is AuditAction.deleted
+    assert (deleted.actor_token_id, deleted.changes["city"]) == (admin_token.id, ["Lund", None])
+
 
 def test_the_old_value_of_a_row_changed_after_a_commit_is_read_before_it_is_lost(
     app: Flask,
