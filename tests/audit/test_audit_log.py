@@ -14,7 +14,6 @@ from sqlalchemy.exc import DBAPIError
 
 from crm.api.models import ApiScope
 from crm.api.tokens import issue_token
-from crm.audit.actor import WORKER, acting_as
 from crm.audit.models import AuditAction, AuditEntry
 from crm.audit.recording import AuditLogIsAppendOnly
 from crm.auth.models import Role, User
@@ -24,6 +23,7 @@ from crm.extensions import db
 from crm.leads import services as leads
 from crm.leads.models import ActivityKind, Company, Contact
 from crm.leads.timeline import record_activity
+from crm.mail.outbox import queue_mail
 from crm.privacy.services import erase_person, personal_data
 from crm.vocabulary.models import Capability
 from tests.conftest import TEST_PASSWORD
@@ -201,13 +201,20 @@ def test_a_public_registration_is_recorded_as_the_registration_without_reading_t
 
 def test_work_done_by_the_worker_and_the_command_line_names_them(app: Flask) -> None:
     company = leads.create_company({"name": "Curium Pharma", "country": "FR"})
-    with acting_as(WORKER):
-        record_activity(company, ActivityKind.system, "Mail sent")
-        db.session.flush()
+    queue_mail(
+        "test:1",
+        to_email="ada@curium.example",
+        to_name="Ada",
+        subject="Welcome",
+        text_body="Hello",
+        company_id=company.id,
+    )
     db.session.commit()
-    assert [(e.record_kind, e.actor_name) for e in entries()] == [
-        ("company", "cli"),
-        ("activity", "worker"),
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert [(e.record_kind, e.actor_name, e.channel) for e in entries()] == [
+        ("company", "cli", "cli"),
+        ("activity", "worker", "worker"),  # the sent mail on the company's timeline
     ]
 
 
