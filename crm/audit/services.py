@@ -85,8 +85,8 @@ class AuditFilters:
         if self.company is not None:
             conditions.append(AuditEntry.company_id == self.company)
         if self.actor:
-            pattern = f"%{self.actor.lower()}%"
-            conditions.append(func.lower(AuditEntry.actor_name).like(pattern, escape="\\"))
+            actor = self.actor.lower()
+            conditions.append(func.lower(AuditEntry.actor_name).contains(actor, autoescape=True))
         if self.channel:
             conditions.append(AuditEntry.channel == self.channel)
         if self.since is not None:

@@ -14,7 +14,6 @@ from sqlalchemy.exc import DBAPIError
 
 from crm.api.models import ApiScope
 from crm.api.tokens import issue_token
-from crm.audit.actor import WORKER, acting_as
 from crm.audit.models import AuditAction, AuditEntry
 from crm.audit.recording import AuditLogIsAppendOnly
 from crm.auth.models import Role, User
@@ -24,6 +23,7 @@ from crm.extensions import db
 from crm.leads import services as leads
 from crm.leads.models import ActivityKind, Company, Contact
 from crm.leads.timeline import record_activity
+from crm.mail.outbox import queue_mail
 from crm.privacy.services import erase_person, personal_data
 from crm.vocabulary.models import Capability
 from tests.conftest import TEST_PASSWORD
@@ -106,6 +106,17 @@ def test_a_change_through_an_api_token_names_the_token_and_its_user(
         assert (entry.actor_user_id, entry.actor_token_id) == (user.id, token.id)
     assert changed.changes == {"city": ["Uppsala", "Lund"]}
     assert [entry.action for entry in entries("api_token")] == [AuditAction.created]
+
+    admin = create_user(Role.admin)
+    admin_token, plain = issue_token("Clean-up", ApiScope.write, admin, by=admin)
+    db.session.commit()
+    response = client.delete(
+        f"/api/v1/companies/{company_id}", headers={"Authorization": f"Bearer {plain}"}
+    )
+    assert response.status_code == 204
+    deleted = entries("company")[-1]
+    assert deleted.action is AuditAction.deleted
+    assert (deleted.actor_token_id, deleted.changes["city"]) == (admin_token.id, ["Lund", None])
 
 
 def test_the_old_value_of_a_row_changed_after_a_commit_is_read_before_it_is_lost(
@@ -190,13 +201,20 @@ def test_a_public_registration_is_recorded_as_the_registration_without_reading_t
 
 def test_work_done_by_the_worker_and_the_command_line_names_them(app: Flask) -> None:
     company = leads.create_company({"name": "Curium Pharma", "country": "FR"})
-    with acting_as(WORKER):
-        record_activity(company, ActivityKind.system, "Mail sent")
-        db.session.flush()
+    queue_mail(
+        "test:1",
+        to_email="ada@curium.example",
+        to_name="Ada",
+        subject="Welcome",
+        text_body="Hello",
+        company_id=company.id,
+    )
     db.session.commit()
-    assert [(e.record_kind, e.actor_name) for e in entries()] == [
-        ("company", "cli"),
-        ("activity", "worker"),
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert [(e.record_kind, e.actor_name, e.channel) for e in entries()] == [
+        ("company", "cli", "cli"),
+        ("activity", "worker", "worker"),  # the sent mail on the company's timeline
     ]
 
 
@@ -268,6 +286,7 @@ def test_only_admins_read_the_log_and_filter_it(
     history = client.get(f"/admin/audit/?company={second.id}").text
     assert "Isotopia Pharma" in history and "Curium Pharma" not in history
     assert "No entries." in client.get("/admin/audit/?actor=nobody").text
+    assert "No entries." in client.get("/admin/audit/?actor=%25").text
     assert "No entries." in client.get("/admin/audit/?until=2000-01-01").text
     assert "Curium Pharma" in client.get("/admin/audit/?since=2000-01-01&actor=CLI").text
     assert client.get("/admin/audit/?record=x&since=never&page=-1").status_code == 200
