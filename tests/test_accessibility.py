@@ -185,7 +185,7 @@ def test_a_refused_form_names_each_error_beside_its_field(
         log_in(page, live_server, user)
     page.goto(live_server + form_page)
     page.locator("main form[method=post] [type=submit]").last.click()
-    page.wait_for_load_state()
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
     fields = {field["name"]: field for field in page.evaluate(REFUSED_FIELDS)}
     assert refused <= fields.keys(), fields
     assert all(field["error"] and field["isBeside"] for field in fields.values()), fields
