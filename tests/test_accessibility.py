@@ -185,10 +185,27 @@ def test_a_refused_form_names_each_error_beside_its_field(
         log_in(page, live_server, user)
     page.goto(live_server + form_page)
     page.locator("main form[method=post] [type=submit]").last.click()
-    page.wait_for_load_state()
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
     fields = {field["name"]: field for field in page.evaluate(REFUSED_FIELDS)}
     assert refused <= fields.keys(), fields
     assert all(field["error"] and field["isBeside"] for field in fields.values()), fields
+    assert not serious_violations(page)
+
+
+def test_the_message_after_a_change_passes_axe(
+    demo_site: dict[str, User | None],  # noqa: F811
+    live_server: str,
+    new_page: Callable[..., Page],
+) -> None:
+    """Pages after a POST are no crawl's: the one after saving a new lead shows a message."""
+    page = new_page()
+    admin = demo_site["admin"]
+    assert admin is not None
+    log_in(page, live_server, admin)
+    page.goto(f"{live_server}/leads/new")
+    page.get_by_label("Name").first.fill("Demo: Accessible Isotopes GmbH")
+    page.locator("main form[method=post] [type=submit]").last.click()
+    expect(page.get_by_role("status")).to_be_visible()
     assert not serious_violations(page)
 
 
