@@ -180,9 +180,12 @@ def counted_queries(with_parameters: list[tuple[str, Any]] | None = None) -> Ite
         event.remove(db.engine, "before_cursor_execute", record)
 
 
-def indexes_used(statements: list[tuple[str, Any]]) -> list[str]:
-    """The indexes PostgreSQL's plans of these SELECT statements read, by name."""
+def plans_of(statements: list[tuple[str, Any]]) -> tuple[list[str], int]:
+    """The indexes PostgreSQL's plans of these SELECT statements read, by name, and the buffers
+    (8 KiB pages of tables and indexes) they touched, which unlike time does not depend on how
+    busy the machine is."""
     names: set[str] = set()
+    buffers = 0
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
@@ -197,12 +200,13 @@ def indexes_used(statements: list[tuple[str, Any]]) -> list[str]:
     with db.engine.connect() as connection:
         for statement, parameters in statements:
             if statement.lstrip().upper().startswith("SELECT"):
-                walk(
-                    connection.exec_driver_sql(
-                        f"EXPLAIN (FORMAT JSON) {statement}", parameters
-                    ).scalar()
-                )
-    return sorted(names)
+                explained = connection.exec_driver_sql(
+                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement}", parameters
+                ).scalar()
+                walk(explained)
+                plan = explained[0]["Plan"]
+                buffers += plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]
+    return sorted(names), buffers
 
 
 def machine() -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Company list and search over 100,000 companies (with contacts and timeline entries) on
-PostgreSQL: median server time and SQL statements per page, and the indexes each page reads.
+PostgreSQL: median server time and SQL statements per page, and the indexes and buffers each
+page's statements read (EXPLAIN ANALYZE), which do not depend on how busy the machine is.
 
 Run: .venv/bin/python -m bench.leads_list [--companies N] [--repeat R] [--json FILE]
 """
@@ -16,10 +17,10 @@ from flask.testing import FlaskClient
 from bench.common import (
     bench_app,
     counted_queries,
-    indexes_used,
     insert_companies,
     machine,
     measure,
+    plans_of,
     scratch_postgres_database,
     write_json,
 )
@@ -83,21 +84,30 @@ def api_headers(app: Flask) -> dict[str, str]:
 def report(
     app: Flask, pages: dict[str, str], repeat: int, get: Callable[[str], int]
 ) -> list[dict[str, Any]]:
-    print(f"{'page':38} {'queries':>7} {'median ms':>10} {'p95 ms':>8}  indexes read")
+    print(
+        f"{'page':38} {'queries':>7} {'buffers':>7} {'median ms':>10} {'p95 ms':>8}  indexes read"
+    )
     figures = []
     for label, url in pages.items():
         with_parameters: list[tuple[str, Any]] = []
         with app.app_context(), counted_queries(with_parameters) as statements:
             assert get(url) == 200, url
         with app.app_context():
-            indexes = indexes_used(with_parameters)
+            indexes, buffers = plans_of(with_parameters)
         timing = measure(lambda url=url: get(url), repeat)
         print(
-            f"{label:38} {len(statements):7d} {timing['median_ms']:10.1f} "
+            f"{label:38} {len(statements):7d} {buffers:7d} {timing['median_ms']:10.1f} "
             f"{timing['p95_ms']:8.1f}  {', '.join(indexes)}"
         )
         figures.append(
-            {"page": label, "url": url, "queries": len(statements), **timing, "indexes": indexes}
+            {
+                "page": label,
+                "url": url,
+                "queries": len(statements),
+                "buffers": buffers,
+                **timing,
+                "indexes": indexes,
+            }
         )
     return figures
 
