@@ -17,6 +17,7 @@ from crm.leads.models import Company, FollowUpTask, Stage
 from crm.leads.services import allowed_moves
 
 BOARD_COLUMN_SIZE = 50
+STAGE_ORDER = {stage: number for number, stage in enumerate(Stage)}
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,13 @@ class Card:
     days_in_stage: int
     next_task: FollowUpTask | None
     moves: list[Stage]
+    # The move the card's form offers first: the next stage on, if the lead may go there.
+    next_stage: Stage | None
 
-    @property
-    def next_stage(self) -> Stage | None:
-        """The move a card's form offers first: the next stage on, if the lead may go there."""
-        stages = list(Stage)
-        later = [
-            stage for stage in self.moves if stages.index(stage) > stages.index(self.company.stage)
-        ]
-        return next(iter(later or self.moves), None)
+
+def next_stage_of(stage: Stage, moves: list[Stage]) -> Stage | None:
+    later = [move for move in moves if STAGE_ORDER[move] > STAGE_ORDER[stage]]
+    return next(iter(later or moves), None)
 
 
 @dataclass(frozen=True)
@@ -146,13 +145,17 @@ def board_columns(
     tasks = next_open_tasks([company.id for company in companies])
     now = utcnow()
     cards: dict[Stage, list[Card]] = {stage: [] for stage in Stage}
+    moves: dict[Stage, list[Stage]] = {}
     for company in companies:
+        # The moves allowed depend on the stage only: asked once for each.
+        allowed = moves.setdefault(company.stage, allowed_moves(company))
         cards[company.stage].append(
             Card(
                 company,
                 days_since(company.stage_entered_at, now),
                 tasks.get(company.id),
-                allowed_moves(company),
+                allowed,
+                next_stage_of(company.stage, allowed),
             )
         )
     return [Column(stage, cards[stage], totals.get(stage, ColumnTotals())) for stage in Stage]

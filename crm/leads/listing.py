@@ -118,10 +118,13 @@ class CompanyFilters:
         if found is None:
             return None
         year, month = int(found["year"]), int(found["month"])
-        following = (year + month // 12, month % 12 + 1)
-        if not 1 <= year < 9999:
+        if not 1 <= year < 9999:  # a month whose end a date can hold
             return None
-        return datetime(year, month, 1, tzinfo=UTC), datetime(*following, 1, tzinfo=UTC)
+        following_year, following_month = year + month // 12, month % 12 + 1
+        return (
+            datetime(year, month, 1, tzinfo=UTC),
+            datetime(following_year, following_month, 1, tzinfo=UTC),
+        )
 
     def errors(self) -> dict[str, str]:
         """A message for each filter whose value is not one it takes, by its name."""

@@ -155,6 +155,8 @@ def board() -> ResponseReturnValue:
         filters=filters,
         owners=staff_choices(_("Any owner")),
         sources=list(LeadSource),
+        # Each stage's word, looked up once for the hundreds of move forms.
+        stage_labels={stage: stage.label for stage in Stage},
         verified_landings=services.verified_landings_count(),
     )
 

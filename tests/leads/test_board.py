@@ -14,7 +14,8 @@ from crm.leads.board import board_columns, board_filters
 from crm.leads.confidential import COMMAND_LINE
 from crm.leads.models import Company, FollowUpTask, LeadSource, Stage
 from crm.leads.names import normalise_company_name
-from crm.leads.services import move_stage
+from crm.leads.routes import GATE_LINKS
+from crm.leads.services import GATE_FIELDS, move_stage
 from tests.helpers import csrf_token, submit_form
 
 
@@ -230,3 +231,7 @@ def test_a_raw_company_without_history_is_on_the_board_since_its_creation(
     db.session.commit()
     clock("2026-03-04T09:00:00+00:00")
     assert "3 days" in card_of(staff_client.get("/leads/board").text, "Raw AB")
+
+
+def test_every_fact_a_stage_gate_asks_for_has_a_link() -> None:
+    assert set(GATE_LINKS) == set(GATE_FIELDS)
