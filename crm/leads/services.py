@@ -540,18 +540,20 @@ def gate_refusals(company: Company, to: Stage) -> Iterator[Refused]:
         yield Refused(
             "site_requirement_needed",
             "site_area_m2",
-            "A site visit needs the site requirement: the area or the kind of space.",
+            _l("A site visit needs the site requirement: the area or the kind of space."),
         )
     if to is Stage.decision:
         if company.capex_eur is None:
-            yield Refused("capex_needed", "capex_eur", "A decision needs the capex.")
+            yield Refused("capex_needed", "capex_eur", _l("A decision needs the capex."))
         if company.new_jobs is None and company.safeguarded_jobs is None:
             yield Refused(
-                "jobs_needed", "new_jobs", "A decision needs the new or safeguarded jobs."
+                "jobs_needed", "new_jobs", _l("A decision needs the new or safeguarded jobs.")
             )
     if to is Stage.landed and company.actual_landing_on is None:
         yield Refused(
-            "landing_date_needed", "actual_landing_on", "A landing needs the actual landing date."
+            "landing_date_needed",
+            "actual_landing_on",
+            _l("A landing needs the actual landing date."),
         )
     for _, found in stage_requested.send(company, to=to):
         yield from found or ()
