@@ -333,6 +333,7 @@ def create_companies(new: Sequence[NewCompany], *, by: User | None = None) -> li
         "version": 1,
         "created_at": now,
         "updated_at": now,
+        "stage_entered_at": now,
     }
     rows = []
     for lead in new:

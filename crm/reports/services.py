@@ -81,7 +81,8 @@ def months_back(today: date, months: int) -> list[tuple[int, int]]:
 
 
 def new_leads_per_month(today: date, months: int = MONTHS_SHOWN) -> list[Month]:
-    """Leads created in each of the last ``months`` calendar months (UTC), empty months too."""
+    """Live leads created in each of the last ``months`` calendar months (UTC), empty months too,
+    as the list each month links to counts them."""
     shown = [(year, month + 1) for year, month in months_back(today, months)]
     first_year, first_month = shown[0]
     year = extract("year", Company.created_at).cast(Integer)
@@ -90,7 +91,10 @@ def new_leads_per_month(today: date, months: int = MONTHS_SHOWN) -> list[Month]:
         (row_year, row_month): count
         for row_year, row_month, count in db.session.execute(
             select(year, month, func.count())
-            .where(Company.created_at >= datetime(first_year, first_month, 1, tzinfo=UTC))
+            .where(
+                live_companies(),
+                Company.created_at >= datetime(first_year, first_month, 1, tzinfo=UTC),
+            )
             .group_by(year, month)
         )
     }
