@@ -196,7 +196,7 @@ def running_markup(html: str) -> list[str]:
 
 
 # A whole opening tag that loads script or has an event handler, as typed.
-RUNNING_TAG = re.compile(r"<[a-z][^<>]*(?:script|\bon\w+\s*=)[^<>]*>", re.IGNORECASE)
+RUNNING_TAG = re.compile(r"<(?:script\b|[a-z][^<>]*\bon\w+\s*=)[^<>]*>", re.IGNORECASE)
 
 
 def running_tags_in(text: str) -> list[str]:

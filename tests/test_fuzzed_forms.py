@@ -61,7 +61,13 @@ from tests.test_route_table import (
     url_for_row,
 )
 
-EXAMPLES_PER_FORM = 20
+# Examples hypothesis draws per form, besides the explicit ones. PostgreSQL stores text
+# differently from SQLite (no NUL, VARCHAR limits), which the explicit examples aim at; what the
+# drawn ones find mostly fails on both, so they are fewer there.
+EXAMPLES_PER_FORM = {"sqlite": 20, "postgresql": 5}
+API_EXAMPLES = {"sqlite": 15, "postgresql": 5}
+# Of rows asked for every lead, event or partner, this many are read (spread over them all).
+LISTED_PAGES = 8
 # Who opens the pages, most privileged first: each page is read by the first who may see it.
 READERS = ("admin", "staff", "registrant", "anonymous")
 # Rules that take POST although no page has a form for them, and why.
@@ -128,7 +134,8 @@ def page_rows() -> list[Row]:
 
 
 def urls_of(row: Row, world: World, caller: str) -> Iterator[str]:
-    for listed in row.how.each() if row.how.each else [{}]:
+    every = row.how.each() if row.how.each else [{}]
+    for listed in every[:: max(1, len(every) // LISTED_PAGES)]:
         values = default_values(world, row.rule, caller) | listed
         if row.how.values:
             values |= row.how.values(world, caller)
@@ -469,7 +476,7 @@ def fuzz(site: Site, found: FoundForm) -> None:
     for filling in explicit_fillings(found.form):
         takes_hostile_text = example(filling)(takes_hostile_text)
     settings(
-        max_examples=EXAMPLES_PER_FORM,
+        max_examples=EXAMPLES_PER_FORM[db.engine.dialect.name],
         deadline=None,
         database=None,
         derandomize=True,
@@ -559,8 +566,6 @@ def assert_shown_safely(site: Site) -> None:
 
 # --- the JSON API ----------------------------------------------------------------------------
 
-API_EXAMPLES = 15
-
 
 @dataclass(frozen=True)
 class ApiWrite:
@@ -649,7 +654,7 @@ def fuzz_api(site: Site, write: ApiWrite) -> None:
     for body in explicit:
         takes_hostile_text = example(body)(takes_hostile_text)
     settings(
-        max_examples=API_EXAMPLES,
+        max_examples=API_EXAMPLES[db.engine.dialect.name],
         deadline=None,
         database=None,
         derandomize=True,
