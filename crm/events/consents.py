@@ -26,13 +26,9 @@ NOT_OPTIONAL = _l("Only the optional consents can be withdrawn or given here.")
 
 def live_consent(registration: Registration, purpose: ConsentPurpose) -> Consent | None:
     return next(
-        (c for c in registration.consents if c.purpose is purpose and c.withdrawn_at is None),
+        (c for c in registration.consents if c.purpose is purpose and c.is_live),
         None,
     )
-
-
-def live_purposes(registration: Registration) -> set[ConsentPurpose]:
-    return {consent.purpose for consent in registration.consents if consent.withdrawn_at is None}
 
 
 def optional_purpose(purpose: ConsentPurpose) -> ConsentPurpose:
