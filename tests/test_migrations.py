@@ -169,6 +169,74 @@ def test_an_existing_database_with_data_upgrades_and_then_checks_states_and_rang
     assert published_at is not None
 
 
+# The last revision before consent was asked by purpose.
+BEFORE_CONSENT_BY_PURPOSE = "3f7a9b2d4c61"
+
+
+def test_existing_registrations_keep_their_consent_as_the_one_to_handle_the_registration(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade(revision=BEFORE_CONSENT_BY_PURPOSE)
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            connection.execute(
+                old.tables["events"].insert(),
+                filled_row(
+                    old.tables["events"],
+                    id=1,
+                    slug="old-forum",
+                    status="published",
+                    is_all_day=True,
+                    starts_on=date(2025, 10, 28),
+                    ends_on=date(2025, 10, 28),
+                    timezone="Europe/Berlin",
+                    reminder_offsets_days="[7, 1]",
+                    questions="[]",
+                    title_en="Old forum",
+                    sort_at=datetime(2025, 10, 27, 23, 0),
+                ),
+            )
+            connection.execute(
+                old.tables["registrations"].insert(),
+                filled_row(
+                    old.tables["registrations"],
+                    id=1,
+                    event_id=1,
+                    status="confirmed",
+                    email="anna@old.example",
+                    language="de",
+                    answers="{}",
+                    consent_version="events-2026-11",
+                    consent_at=datetime(2025, 9, 2, 8, 15),
+                ),
+            )
+
+        upgrade()
+
+        with db.engine.connect() as connection:
+            consents = connection.execute(
+                text(
+                    "SELECT registration_id, purpose, text_version, language, given_at,"
+                    " withdrawn_at FROM consents"
+                )
+            ).all()
+        db.engine.dispose()
+
+    ((registration_id, purpose, version, language, given_at, withdrawn_at),) = consents
+    assert (registration_id, purpose, version, language) == (
+        1,
+        "registration",
+        "events-2026-11",
+        "de",
+    )
+    assert str(given_at).startswith("2025-09-02 08:15")
+    assert withdrawn_at is None
+
+
 # The last revision before texts were held in German and English.
 BEFORE_TWO_LANGUAGES = "3c5e0d2b9a41"
 

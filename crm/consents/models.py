@@ -21,9 +21,9 @@ class ConsentPurpose(Labelled, enum.Enum):
 
 name_members(
     {
-        ConsentPurpose.registration: _l("handling the registration"),
-        ConsentPurpose.follow_up: _l("follow-up about settling in Saxony"),
-        ConsentPurpose.partner_sharing: _l("sharing the contact with the partners asked for"),
+        ConsentPurpose.registration: _l("Handling the registration"),
+        ConsentPurpose.follow_up: _l("Follow-up about settling in Saxony"),
+        ConsentPurpose.partner_sharing: _l("Sharing the contact with the partners asked for"),
     }
 )
 

@@ -10,7 +10,7 @@ concerns the person: withdrawing it on one registration withdraws it on all of t
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import case, exists, func, select
 
 from crm.consents.models import OPTIONAL_PURPOSES, Consent, ConsentPurpose
 from crm.consents.services import new_consents, withdraw_follow_up_of_contact
@@ -26,13 +26,9 @@ NOT_OPTIONAL = _l("Only the optional consents can be withdrawn or given here.")
 
 def live_consent(registration: Registration, purpose: ConsentPurpose) -> Consent | None:
     return next(
-        (c for c in registration.consents if c.purpose is purpose and c.withdrawn_at is None),
+        (c for c in registration.consents if c.purpose is purpose and c.is_live),
         None,
     )
-
-
-def live_purposes(registration: Registration) -> set[ConsentPurpose]:
-    return {consent.purpose for consent in registration.consents if consent.withdrawn_at is None}
 
 
 def optional_purpose(purpose: ConsentPurpose) -> ConsentPurpose:
@@ -73,30 +69,39 @@ def withdraw_consent(registration: Registration, purpose: ConsentPurpose) -> Non
         withdraw_follow_up_of_contact(registration.contact_id, now)
 
 
-def sharing_refusals(link: PartnerLink, **_: Any) -> list[Refused]:
+def sharing_refusals(links: list[PartnerLink], **_: Any) -> dict[int, Refused]:
     """Receiver of ``partners.signals.introduction_requested``: a link that rests on meeting
     requests made at registration (its source is an event, or registrants of the company asked
     to meet this partner) is introduced only when one of those registrants agrees that their
-    details are shared with the partner."""
-    asked = select(registration_meeting_requests.c.registration_id).where(
-        registration_meeting_requests.c.partner_id == link.partner_id,
-        registration_meeting_requests.c.registration_id == Registration.id,
-        Registration.company_id == link.company_id,
+    details are shared with the partner. One query for all the links."""
+    meets = registration_meeting_requests.c
+    has_sharing = exists().where(
+        Consent.registration_id == Registration.id,
+        Consent.purpose == ConsentPurpose.partner_sharing,
+        Consent.withdrawn_at.is_(None),
     )
-    has_request, has_consent = db.session.execute(
-        select(
-            exists(asked),
-            exists().where(
-                Consent.registration_id.in_(asked),
-                Consent.purpose == ConsentPurpose.partner_sharing,
-                Consent.withdrawn_at.is_(None),
-            ),
+    asked = {
+        (company_id, partner_id): bool(is_shared)
+        for company_id, partner_id, is_shared in db.session.execute(
+            select(
+                Registration.company_id,
+                meets.partner_id,
+                func.max(case((has_sharing, 1), else_=0)),
+            )
+            .join(registration_meeting_requests, meets.registration_id == Registration.id)
+            .where(
+                Registration.company_id.in_({link.company_id for link in links}),
+                meets.partner_id.in_({link.partner_id for link in links}),
+            )
+            .group_by(Registration.company_id, meets.partner_id)
         )
-    ).one()
-    if has_consent or not (has_request or link.source is LinkSource.event):
-        return []
-    return [
-        Conflict(
+    }
+    refused: dict[int, Refused] = {}
+    for link in links:
+        is_shared = asked.get((link.company_id, link.partner_id))
+        if is_shared or (is_shared is None and link.source is not LinkSource.event):
+            continue
+        refused[link.id] = Conflict(
             "no_partner_sharing_consent",
             None,
             _l(
@@ -105,4 +110,4 @@ def sharing_refusals(link: PartnerLink, **_: Any) -> list[Refused]:
             ),
             partner=link.partner.name,
         )
-    ]
+    return refused

@@ -53,7 +53,7 @@ def retained_until(event: Event) -> datetime:
 
 def is_kept_by_consent(registration: Registration) -> bool:
     return any(
-        consent.purpose in OPTIONAL_PURPOSES and consent.withdrawn_at is None
+        consent.purpose in OPTIONAL_PURPOSES and consent.is_live
         for consent in registration.consents
     )
 

@@ -303,7 +303,7 @@ def partners_of_company(company: Company) -> Markup:
 
 blueprint.add_app_template_global(services.manual_statuses, "manual_statuses")
 blueprint.add_app_template_global(services.can_introduce, "can_introduce")
-blueprint.add_app_template_global(services.introduction_refusal, "introduction_refusal")
+blueprint.add_app_template_global(services.introduction_refusals, "introduction_refusals")
 
 
 @blueprint.route("/companies/<int:company_id>/partners", methods=["GET", "POST"])

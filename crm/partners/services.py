@@ -262,14 +262,16 @@ def can_introduce(link: PartnerLink) -> bool:
     return LinkStatus.introduced in ALLOWED_TRANSITIONS[link.status]
 
 
-def introduction_refusal(link: PartnerLink) -> Refused | None:
-    """Why no introduction mail may be written for the link, asked of the capabilities that
-    keep the facts (``introduction_requested``); None when nothing stands in the way."""
-    for _, refusals in introduction_requested.send(link):
-        if refusals:
-            first: Refused = refusals[0]
-            return first
-    return None
+def introduction_refusals(links: list[PartnerLink]) -> dict[int, Refused]:
+    """Why no introduction mail may be written, by link id, for those of ``links`` that could
+    be introduced; asked at once of the capabilities that keep the facts
+    (``introduction_requested``), so that a page of links costs one question."""
+    candidates = [link for link in links if can_introduce(link)]
+    refused: dict[int, Refused] = {}
+    if candidates:
+        for _, found in introduction_requested.send(candidates):
+            refused = found | refused
+    return refused
 
 
 LINK_DETAILS = (
@@ -424,7 +426,7 @@ def introduce(link: PartnerLink, by: User | None) -> OutboxMessage:
     """Mail the partner's contact about the lead, move the link to introduced, note it on the
     company's timeline."""
     partner, company = link.partner, link.company
-    refusal = introduction_refusal(link)
+    refusal = introduction_refusals([link]).get(link.id)
     if refusal is not None:
         raise refusal
     if not partner.contact_email:

@@ -188,7 +188,7 @@ def demo_event(
     event.ends_at = datetime.combine(day, time(16, 0), event.zone)
     db.session.add(event)
     db.session.flush()
-    partners_to_meet = list(db.session.scalars(public_partners().limit(1)))
+    partners_to_meet = list(db.session.scalars(public_partners().where(Partner.slug == "rotop")))
     for index, (name, email, company, country) in enumerate(data.DEMO_REGISTRANTS[:registrants]):
         # A mix of consents: follow-up from every other registrant, partner sharing from two
         # of the three who ask to meet a partner.

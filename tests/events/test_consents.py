@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -372,3 +373,29 @@ def test_the_digest_says_which_contact_does_not_want_follow_up(
     message = queue_digest(digest)
     assert "Grace Hopper does not want follow-up" in message.text_body
     assert "Grace Hopper does not want follow-up" in (message.html_body or "")
+
+
+def test_the_partner_page_asks_once_which_links_may_not_be_introduced(
+    event: Event,
+    rotop: Partner,
+    create_registration: Registrations,
+    staff_client: FlaskClient,
+    count_queries: Callable[[], Any],
+) -> None:
+    def queries_for_partner_page() -> int:
+        with count_queries() as statements:
+            page = staff_client.get("/partners/rotop")
+            assert page.status_code == 200
+        return len(statements)
+
+    create_registration(event, partners_to_meet=[rotop])
+    create_registration(event, partners_to_meet=[rotop], partner_sharing_consent=True)
+    few = queries_for_partner_page()
+    for number in range(4):
+        create_registration(
+            event, partners_to_meet=[rotop], partner_sharing_consent=bool(number % 2)
+        )
+    assert queries_for_partner_page() == few
+    page = staff_client.get("/partners/rotop").text
+    assert page.count("have not agreed that their details are shared") == 3
+    assert page.count("/introduce") == 3

@@ -70,12 +70,13 @@ def test_a_prospect_registers_changes_an_answer_and_cancels_through_the_mailed_l
     page.get_by_role("textbox", name="Name", exact=True).fill("Grace Hopper")
     page.get_by_role("textbox", name="Email", exact=True).fill(EMAIL)
     page.get_by_role("textbox", name="Company", exact=True).fill("Navy Labs Inc")
-    page.get_by_label("Position").fill("Head of Radiochemistry")
+    page.get_by_role("textbox", name="Position", exact=True).fill("Head of Radiochemistry")
     page.get_by_label("Country").select_option(label="United States")
     page.get_by_label("Dietary needs").select_option(label="Vegetarian")
     page.get_by_label("Custom hot cells").check()
     page.get_by_label("ROTOP Pharmaka GmbH").check()
     page.get_by_label("I agree").check()
+    page.get_by_label("may contact me after the event").check()
     page.get_by_role("button", name="Register").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
@@ -100,6 +101,12 @@ def test_a_prospect_registers_changes_an_answer_and_cancels_through_the_mailed_l
     expect(page.get_by_label("Dietary needs")).to_have_value("none")
     db.session.expire_all()
     assert registration.answers == {"dietary": "none"}
+
+    page.get_by_role("button", name="Withdraw this consent").click()
+    expect(page.get_by_role("status")).to_have_text("Your consent is withdrawn.")
+    expect(page.get_by_role("button", name="Withdraw this consent")).to_have_count(0)
+    db.session.expire_all()
+    assert [c.purpose.value for c in registration.consents if c.is_live] == ["registration"]
 
     (_, update) = delivered_to(smtp_server, EMAIL)
     assert update["Subject"] == f"Registration updated: {EVENT_TITLE}"
