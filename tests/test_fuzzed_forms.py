@@ -75,6 +75,7 @@ WITHOUT_A_FORM: dict[str, str] = {
     "/r/<token>": "the registrant's page posts to /r/ (the link kept in the session); pages "
     "opened before the link moved into the session post here, to the same view",
     "/r/<token>/cancel": "as /r/<token>: the page posts to /r/cancel, the same view",
+    "/r/<token>/consents": "as /r/<token>: the page posts to /r/consents, the same view",
 }
 
 

@@ -9,9 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from crm.audit import actor
 from crm.audit.models import AuditAction
+from crm.audit.recording import AUDITED
 from crm.audit.services import AuditFilters, audit_page
 from crm.auth.access import role_required
 from crm.auth.models import Role
+from crm.extensions import db
+from crm.i18n import Labelled
 
 blueprint = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -36,6 +39,21 @@ CHANNEL_LABELS = {
 }
 
 
+def choice_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """For each recorded column holding one of a set of labelled choices (a stage, a kind of
+    entry), keyed by record kind and column, the label of each stored name, in the reader's
+    language."""
+    labels = {}
+    for table_name, audited in AUDITED.items():
+        for column in db.metadata.tables[table_name].columns:
+            choices = getattr(column.type, "enum_class", None)
+            if choices is not None and issubclass(choices, Labelled):
+                labels[audited.kind, column.name] = {
+                    choice.name: str(choice.label) for choice in choices
+                }
+    return labels
+
+
 @blueprint.get("/")
 @role_required(Role.admin)
 def index() -> ResponseReturnValue:
@@ -47,5 +65,6 @@ def index() -> ResponseReturnValue:
         filters=filters,
         kinds=KIND_LABELS,
         channels=CHANNEL_LABELS,
+        choices=choice_labels(),
         AuditAction=AuditAction,
     )
