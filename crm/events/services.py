@@ -345,14 +345,16 @@ def public_registrations_last_hour(event: Event, now: datetime) -> int:
 def lock_event(event: Event) -> None:
     """Serialise seat allocation per event for the rest of the transaction.
 
-    PostgreSQL locks the event row; SQLite has no row locks, so a write to the row takes the
-    database's write lock before the seats are counted.
+    PostgreSQL locks the event row (``FOR NO KEY UPDATE``: rows that refer to the event, as a
+    partner link made before the lock, hold a key-share lock on it, which this must not wait
+    for); SQLite has no row locks, so a write to the row takes the database's write lock before
+    the seats are counted.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(
             select(Event)
             .where(Event.id == event.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
     else:
