@@ -10,7 +10,7 @@ confirmed seat in order of arrival, one live registration per email, one outbox 
 registration, and one registration for each accepted request.
 
 Run: .venv/bin/python -m bench.registration [--rounds 3] [--seconds 10] [--concurrency 8]
-     [--workers 2] [--threads 4] [--capacity 1000] [--json FILE]
+     [--workers 2] [--threads 4] [--capacity 300] [--json FILE]
 """
 
 import argparse
@@ -110,7 +110,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--capacity", type=int, default=1000)
+    parser.add_argument("--capacity", type=int, default=300)
     parser.add_argument("--json", help="also write the figures to this file")
     options = parser.parse_args()
     load_before = [round(value, 2) for value in os.getloadavg()]
