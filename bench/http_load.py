@@ -1,9 +1,10 @@
-"""A gunicorn server on loopback and a bounded keep-alive load generator for it."""
+"""A gunicorn server on loopback and load generators for it."""
 
 import http.client
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -11,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +26,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(environment: dict[str, str], workers: int = 4) -> Iterator[int]:
-    """Serve ``wsgi:app`` on a free loopback port until the block ends."""
+def gunicorn(
+    environment: dict[str, str], workers: int = 4, threads: int = 1, app: str = "wsgi:app"
+) -> Iterator[int]:
+    """Serve ``app`` (``module:variable``) on a free loopback port until the block ends; with
+    ``threads`` above 1 each worker serves that many requests at once (gthread)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -36,9 +41,11 @@ def gunicorn(environment: dict[str, str], workers: int = 4) -> Iterator[int]:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--log-level",
             "warning",
-            "wsgi:app",
+            app,
         ],
         cwd=PROJECT_ROOT,
         env={**os.environ, **environment},
@@ -98,3 +105,66 @@ def run_load(
         thread.join()
     elapsed = time.perf_counter() - started
     return {"per_second": total / elapsed, "seconds": elapsed, "statuses": dict(statuses)}
+
+
+def client_address(number: int) -> str:
+    """A loopback address of its own for request ``number`` (Linux answers all of 127/8)."""
+    return f"127.{1 + number // 65_025 % 254}.{number // 255 % 255}.{1 + number % 254}"
+
+
+def timed_posts(
+    port: int,
+    path: str,
+    body: Callable[[int], dict[str, Any]],
+    numbers: "count[int]",
+    *,
+    seconds: float,
+    concurrency: int,
+) -> dict[str, Any]:
+    """POST JSON for ``seconds`` from ``concurrency`` clients, each request on a new
+    connection from a client address of its own (as new visitors arrive); request numbers are
+    drawn from ``numbers``. Throughput, the statuses and the latency percentiles in ms."""
+    lock = threading.Lock()
+    statuses: Counter[int] = Counter()
+    latencies: list[float] = []
+    sent: list[int] = []
+    stop_at = time.perf_counter() + seconds
+
+    def client() -> None:
+        while time.perf_counter() < stop_at:
+            with lock:
+                number = next(numbers)
+            data = json.dumps(body(number)).encode()
+            started = time.perf_counter()
+            connection = http.client.HTTPConnection(
+                "127.0.0.1", port, timeout=60, source_address=(client_address(number), 0)
+            )
+            connection.request(
+                "POST", path, body=data, headers={"Content-Type": "application/json"}
+            )
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            took = (time.perf_counter() - started) * 1000
+            with lock:
+                statuses[response.status] += 1
+                latencies.append(took)
+                sent.append(number)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "seconds": round(elapsed, 2),
+        "per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
+        "statuses": dict(statuses),
+        "numbers": sent,
+    }

@@ -20,7 +20,7 @@ from crm.db import utcnow
 from crm.events.models import Event, EventStatus, Registration, RegistrationStatus
 from crm.events.registration_mail import RegistrationMail, queue_registration_mail
 from crm.extensions import db
-from crm.leads.matching import employer_domain, find_matching_companies
+from crm.leads.matching import employer_domain, find_matching_companies, serialise_matching
 from crm.leads.models import MAX_COUNT, ActivityKind, Company, Contact, LeadSource, Stage
 from crm.leads.services import create_company
 from crm.leads.timeline import record_activity
@@ -345,14 +345,16 @@ def public_registrations_last_hour(event: Event, now: datetime) -> int:
 def lock_event(event: Event) -> None:
     """Serialise seat allocation per event for the rest of the transaction.
 
-    PostgreSQL locks the event row; SQLite has no row locks, so a write to the row takes the
-    database's write lock before the seats are counted.
+    PostgreSQL locks the event row (``FOR NO KEY UPDATE``: rows that refer to the event, as a
+    partner link made before the lock, hold a key-share lock on it, which this must not wait
+    for); SQLite has no row locks, so a write to the row takes the database's write lock before
+    the seats are counted.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(
             select(Event)
             .where(Event.id == event.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
     else:
@@ -384,18 +386,27 @@ def register(
     refuse_any(refusals)
     email = normalised_email(details.email)
 
+    # Everything that does not decide the seat happens before the event is locked, so that
+    # registrations for one event wait for each other only while a seat is decided.
+    lead = None
+    if live_registration(event, email) is None:  # a repeat needs no lead; checked again below
+        lead = lead_for(email, details, event)
+        link_requested_partners(lead.company, event, details.partners_to_meet)
+
     lock_event(event)
-    if not by_staff and public_registrations_last_hour(event, now) >= (
-        event.public_registrations_per_hour
-    ):
+    seats = seats_for(event, email, now)
+    if not by_staff and seats.last_hour >= event.public_registrations_per_hour:
         raise closed("registrations_busy")
-    existing = live_registration(event, email)
-    if existing is not None:
+    if seats.live_registration_id is not None:
+        existing = db.session.get(Registration, seats.live_registration_id)
+        assert existing is not None
         queue_registration_mail(existing, RegistrationMail.link)
         return RegistrationOutcome(existing, is_new=False)
+    if lead is None:  # the live registration seen before was cancelled in the meantime
+        lead = lead_for(email, details, event)
+        link_requested_partners(lead.company, event, details.partners_to_meet)
 
-    has_seat = event.capacity is None or confirmed_count(event) < event.capacity
-    lead = lead_for(email, details)
+    has_seat = event.capacity is None or seats.confirmed < event.capacity
     language = language_or_default(details.language)
     registration = Registration(
         event=event,
@@ -422,29 +433,63 @@ def register(
         partners_to_meet=list(details.partners_to_meet),
     )
     db.session.add(registration)
-    db.session.flush()
-    # Stored for staff, in the default language whatever the registrant's page was in.
-    title = text_in(event, "title", DEFAULT_LANGUAGE)
+    # One flush for the registration and its timeline entry (stored for staff in the default
+    # language, whatever the registrant's page was in).
     record_activity(
         lead.company,
         ActivityKind.registration,
-        f"{registration.name} registered for {title} ({registration.status.value})",
+        f"{registration.name} registered for {text_in(event, 'title', DEFAULT_LANGUAGE)} "
+        f"({registration.status.value})",
         body="\n".join([email, *lead.suggestions]),
     )
-    for partner in registration.partners_to_meet:
-        if link_between(lead.company, partner) is None:  # staff's own links stay as they are
+    queue_registration_mail(
+        registration, RegistrationMail.confirmation if has_seat else RegistrationMail.waitlist
+    )
+    return RegistrationOutcome(registration, is_new=True)
+
+
+@dataclass
+class Seats:
+    """What decides a registration, read while the event is locked."""
+
+    confirmed: int
+    last_hour: int
+    live_registration_id: int | None
+
+
+def seats_for(event: Event, email: str, now: datetime) -> Seats:
+    """The confirmed seats, the registrations of the last hour (what the hourly cap counts) and
+    the live registration of ``email``, in one statement. Run after ``lock_event``, in a
+    statement of its own, so that it sees every registration committed before the lock."""
+    of_event = Registration.event_id == event.id
+    confirmed = select(func.count(Registration.id)).where(
+        of_event, Registration.status == RegistrationStatus.confirmed
+    )
+    last_hour = select(func.count(Registration.id)).where(
+        of_event, Registration.created_at > now - timedelta(hours=1)
+    )
+    live = select(Registration.id).where(
+        of_event, Registration.email == email, Registration.status != RegistrationStatus.cancelled
+    )
+    row = db.session.execute(
+        select(confirmed.scalar_subquery(), last_hour.scalar_subquery(), live.scalar_subquery())
+    ).one()
+    return Seats(confirmed=row[0] or 0, last_hour=row[1] or 0, live_registration_id=row[2])
+
+
+def link_requested_partners(company: Company, event: Event, partners: list[Partner]) -> None:
+    """Link the lead to the partners the registrant asks to meet; staff's own links stay."""
+    title = text_in(event, "title", DEFAULT_LANGUAGE)
+    for partner in partners:
+        if link_between(company, partner) is None:
             link_company_to_partner(
-                lead.company,
+                company,
                 partner,
                 reason=f"Meeting requested when registering for {title}",
                 source=LinkSource.event,
                 by=None,
                 event=event,
             )
-    queue_registration_mail(
-        registration, RegistrationMail.confirmation if has_seat else RegistrationMail.waitlist
-    )
-    return RegistrationOutcome(registration, is_new=True)
 
 
 def consented_purposes(details: RegistrationDetails, *, by_staff: bool) -> list[ConsentPurpose]:
@@ -470,15 +515,20 @@ class Lead:
     suggestions: list[str]
 
 
-def lead_for(email: str, details: RegistrationDetails) -> Lead:
+def lead_for(email: str, details: RegistrationDetails, event: Event) -> Lead:
     """The company lead (matched by work domain or name, else created) and the person's contact
     (created only when the company has none with this email).
 
     Anyone can type any email and company into a public form, so an existing lead or contact is
     never changed: what the registrant says stays on their registration, and what is new to the
     lead becomes a suggestion on its timeline. Consent is recorded on the registration only.
+    Registrations of one company wait for each other here (on SQLite: all of the event's).
     """
     domain = employer_domain(email)
+    if db.session.get_bind().dialect.name == "postgresql":
+        serialise_matching(domain, details.company_name)
+    else:
+        lock_event(event)
     matches = find_matching_companies(domain, details.company_name)
     suggestions: list[str] = []
     if matches:

@@ -2,7 +2,9 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import Text
 
 from crm.extensions import db
 from crm.leads.models import Company
@@ -66,6 +68,24 @@ def employer_domain(email: str) -> str | None:
 def find_matching_companies(domain: str | None, name: str | None) -> list[Company]:
     """Live companies with the same domain or the same normalised name, best matches first."""
     return companies_matching([(domain, name)])[0]
+
+
+MATCHING_LOCKS = text(
+    "SELECT pg_advisory_xact_lock(hashtextextended(key, 0))"
+    " FROM (SELECT key FROM unnest(:keys) AS key ORDER BY key) AS sorted"
+).bindparams(bindparam("keys", type_=ARRAY(Text)))
+
+
+def serialise_matching(domain: str | None, name: str | None) -> None:
+    """On PostgreSQL: until the transaction ends, wait for any other transaction matching
+    (and perhaps creating) a company with this domain or this name, so that two people of one
+    new company registering at once make one lead, not two (advisory locks on the keys, taken
+    in sorted order)."""
+    keys = sorted(
+        ([f"lead-domain:{domain.lower()}"] if domain else [])
+        + ([f"lead-name:{normalise_company_name(name)}"] if name else [])
+    )
+    db.session.execute(MATCHING_LOCKS, {"keys": keys})
 
 
 # Keys looked up per query by ``companies_matching``.
