@@ -10,6 +10,7 @@ from flask import g
 from flask.views import MethodView
 from flask_babel import gettext
 from marshmallow import fields, validate
+from sqlalchemy.orm import selectinload
 
 from crm.api.access import BEARER_SECURITY, abort, api_access
 from crm.api.blueprint import Blueprint
@@ -94,7 +95,9 @@ class Companies(MethodView):
     @api_access(Role.viewer)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Companies, filtered and sorted like the staff list."""
-        query = filtered_companies(list_filters(args), g.api_caller.user)
+        query = filtered_companies(list_filters(args), g.api_caller.user).options(
+            selectinload(Company.team)  # each item names its team
+        )
         return paginate(query, args["page"], args["per_page"])
 
     @api_access(Role.staff)

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -29,6 +30,28 @@ def test_a_viewer_token_reads_companies(client: FlaskClient, token_headers: Head
     body = client.get("/api/v1/companies", headers=token_headers(Role.viewer, ApiScope.read)).json
     assert body["total"] == len(DEMO_COMPANIES)
     assert all(company["is_demo"] for company in body["items"])
+
+
+def test_the_list_asks_the_database_as_often_for_a_hundred_companies_as_for_a_few(
+    client: FlaskClient,
+    token_headers: Headers,
+    create_company: Callable[..., Any],
+    count_queries: Callable[[], Any],
+) -> None:
+    headers = token_headers(Role.viewer, ApiScope.read)
+
+    def queries_for_a_page() -> int:
+        db.session.expire_all()
+        with count_queries() as statements:
+            assert client.get("/api/v1/companies?per_page=100", headers=headers).status_code == 200
+        return len(statements)
+
+    few = queries_for_a_page()
+    for number in range(20):
+        create_company(name=f"Listed {number}")
+    db.session.commit()
+
+    assert queries_for_a_page() == few
 
 
 def test_companies_are_filtered_like_the_staff_list(
